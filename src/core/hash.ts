@@ -4,7 +4,7 @@
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
 
 export async function sha256(data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await subtle().digest("SHA-256", data));
+  return new Uint8Array(await subtle().digest("SHA-256", data as Uint8Array<ArrayBuffer>));
 }
 
 /** H(left || right), the Merkle node rule (FORMAT §4: no domain-separation prefix). */

@@ -1,0 +1,2 @@
+export { PlugError, type PlugErrorCode } from "./errors";
+export { plug, type NamedComponent, type PlugResult } from "./plug";
