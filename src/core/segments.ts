@@ -27,6 +27,14 @@ export async function closeSegment(ctx: LogContext, streamId: string): Promise<S
   if (head === undefined || head < start) throw errors.emptySegment(streamId);
   const rows = await storeCall("read range", () => ctx.store.secureLogRange(streamId, start, head));
   if (rows.length === 0) throw errors.emptySegment(streamId);
+  // The store's bookkeeping says these entries are unsealed; a membership row
+  // saying otherwise means a segment row was edited: never seal twice.
+  for (const row of [rows[0]!, rows.at(-1)!]) {
+    const sealedIn = await storeCall("find segment", () =>
+      ctx.store.secureLogSegmentForSeqno(rowSeqno(row)),
+    );
+    if (sealedIn !== undefined) throw errors.segmentAlreadyClosed(sealedIn);
+  }
   await verifyChain(ctx, streamId, start, head);
 
   const leaves = rows.map((row) => digest(row.entryHash, `entry ${rowSeqno(row)} entry_hash`));

@@ -196,6 +196,16 @@ describe("tamper detection", () => {
     });
   });
 
+  it("a segment whose seq_end was lowered is never sealed twice", async () => {
+    await t.log.append("a", "op", "info", "svc", utf8("new"));
+    const segs = t.store.rawTables().segments;
+    segs.set(3n, { ...segs.get(3n)!, seqEnd: 9n });
+    expect(await failure(() => t.log.closeSegment("a"))).toEqual({
+      tag: "segment-already-closed",
+      val: 3n,
+    });
+  });
+
   it("a segment's merkle root edit is also caught by the proof of every entry in it", async () => {
     const segs = t.store.rawTables().segments;
     segs.set(1n, { ...segs.get(1n)!, merkleRoot: flip(segs.get(1n)!.merkleRoot) });
