@@ -1,0 +1,137 @@
+// `npm run bench [-- --appends N] [--stack dist/<stack>.wasm]`: the composed
+// file stack and the same pure core in plain Node (in-process store), side by
+// side in one run, each in its own process, printed as one table with ratios.
+// A benchmark, not a test: it reports numbers and fails only if a run fails.
+
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { prepareDefaultStack } from "../scripts/start";
+import { WasmStack } from "../verify/wasm-stack";
+import type { ChildResult } from "./child";
+import { profile } from "./profile";
+import { formatTable, type Row } from "./table";
+
+/** Below these the stack is profiled (the issue's bar for the file stack). */
+const MIN_APPEND_PER_SEC = 200;
+const MIN_VERIFY_PER_SEC = 5000;
+
+const USAGE = "usage: bench/run.ts [--appends N] [--stack dist/<stack>.wasm] [--profile]";
+
+const CHILD = join(import.meta.dirname, "child.ts");
+const TSX = join(import.meta.dirname, "..", "node_modules", "tsx", "dist", "cli.mjs");
+
+function runChild(spec: string, appends: number, dataDir: string): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--expose-gc", TSX, CHILD, spec, String(appends), dataDir],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const line = out.trim().split("\n").at(-1) ?? "";
+      if (code !== 0 || !line.startsWith("{"))
+        reject(new Error(`bench of ${spec} failed (exit ${code}): ${out}`));
+      else resolve(JSON.parse(line) as ChildResult);
+    });
+  });
+}
+
+export function rows(stack: ChildResult, node: ChildResult): Row[] {
+  const n = stack.appends;
+  return [
+    {
+      metric: `append, entries/s (${n} × 256 B)`,
+      stack: stack.appendPerSec,
+      node: node.appendPerSec,
+      higherIsBetter: true,
+    },
+    {
+      metric: `verify-chain, entries/s (${n} entries)`,
+      stack: stack.verifyPerSec,
+      node: node.verifyPerSec,
+      higherIsBetter: true,
+    },
+    {
+      metric: `close-segment, ms (${n} entries)`,
+      stack: stack.closeMs,
+      node: node.closeMs,
+      higherIsBetter: false,
+    },
+    {
+      metric: "inclusion proof build + verify, ms",
+      stack: stack.proofMs,
+      node: node.proofMs,
+      higherIsBetter: false,
+    },
+    {
+      metric: "cold start, ms",
+      stack: stack.coldStartMs,
+      node: node.coldStartMs,
+      higherIsBetter: false,
+    },
+    {
+      metric: "RSS delta after start, MB",
+      stack: stack.rssStartMb,
+      node: node.rssStartMb,
+      higherIsBetter: false,
+    },
+    {
+      metric: "RSS delta after workload, MB",
+      stack: stack.rssEndMb,
+      node: node.rssEndMb,
+      higherIsBetter: false,
+    },
+  ];
+}
+
+async function main(argv: string[]): Promise<void> {
+  let appends = 1000;
+  let stackPath: string | undefined;
+  let forceProfile = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--appends") appends = Number(argv[++i]);
+    else if (argv[i] === "--stack") stackPath = argv[++i];
+    else if (argv[i] === "--profile") forceProfile = true;
+    else throw new Error(`unknown argument ${argv[i]}; ${USAGE}`);
+  }
+  if (!Number.isInteger(appends) || appends < 1)
+    throw new Error("--appends must be a positive integer");
+  stackPath ??= relative(process.cwd(), await prepareDefaultStack());
+  await WasmStack.load(stackPath); // transpile now (cached), so the child times none of it
+
+  const work = await mkdtemp(join(tmpdir(), "secure-log-bench-"));
+  try {
+    console.log(`bench: ${appends} appends per stack, each stack in its own process`);
+    const stack = await runChild(stackPath, appends, join(work, "stack"));
+    const node = await runChild("node", appends, join(work, "node"));
+    console.log(formatTable(stackPath, "node core", rows(stack, node)));
+    console.log(
+      "\nfile stack: every append is one durable write (fsync) through wasi:filesystem; node core: in-process MemoryStore, nothing written.\n" +
+        "cold start: wasm = compile core modules + instantiate + open (transpile excluded); node = import the core + construct + open.",
+    );
+    const slow = stack.appendPerSec < MIN_APPEND_PER_SEC || stack.verifyPerSec < MIN_VERIFY_PER_SEC;
+    if (slow || forceProfile) {
+      console.log(
+        `\nprofile${slow ? ` (below ${MIN_APPEND_PER_SEC} appends/s or ${MIN_VERIFY_PER_SEC} verified entries/s)` : ""}: the stack's parts measured alone`,
+      );
+      for (const line of await profile(Math.min(appends, 500))) console.log(`  ${line}`);
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  });
+}
