@@ -4,8 +4,9 @@
 // engine, scripts/lib/build-sqlite-engine.ts) plugs in as one more kind whose
 // key is its sources and flags and whose build runs clang and `componentNew`.
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildSqliteEngine } from "./build-sqlite-engine";
 import { bundle } from "./bundle";
 import type { ComponentSpec } from "./components";
 import type { KeyPart } from "./hash";
@@ -58,4 +59,19 @@ const js: Builder = {
   },
 };
 
-export const BUILDERS: Readonly<Record<string, Builder>> = { js };
+// The SQLite engine in C: clang + componentNew, with its own compile cache
+// (scripts/lib/build-sqlite-engine.ts); its key is that build's hash.
+const sqliteEngine: Builder = {
+  async prepare() {
+    const engine = await buildSqliteEngine();
+    return {
+      key: [
+        ["kind", "sqlite-engine"],
+        ["engine", engine.hash],
+      ],
+      build: async () => new Uint8Array(readFileSync(engine.wasmPath)),
+    };
+  },
+};
+
+export const BUILDERS: Readonly<Record<string, Builder>> = { js, "sqlite-engine": sqliteEngine };

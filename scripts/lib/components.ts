@@ -27,6 +27,7 @@ export interface ComponentSpec {
 export const WORLDS: Readonly<Record<string, string>> = {
   core: "secure-log:components/core",
   "store-file": "secure-log:components/store-file",
+  "store-sqlite": "secure-log:components/store-sqlite",
   "keystore-software": "secure-log:components/keystore-software",
   encoder: "secure-log:components/encoder",
 };

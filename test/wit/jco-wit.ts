@@ -26,6 +26,7 @@ export const WORLDS: WorldCase[] = [
     world: "secure-log:core-signing/secure-log-core-signing",
     golden: "secure-log-core-signing",
   },
+  { world: "secure-log:sqlite/sqlite-engine", golden: "sqlite-engine" },
 ];
 
 /** The smallest valid core module: magic and version, no sections. */

@@ -35,6 +35,10 @@ const EXPECTED: Record<string, { imports: string[]; exports: string[] }> = {
       "tegmentum:log/logger@0.1.0",
     ],
   },
+  "secure-log:sqlite/sqlite-engine": {
+    imports: [],
+    exports: ["secure-log:sqlite/engine@0.1.0"],
+  },
 };
 
 const sorted = (xs: string[]) => [...xs].sort();
