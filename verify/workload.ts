@@ -25,12 +25,21 @@ export const SIGNATURE_LENGTH: Record<SignatureAlgorithm, number> = {
   "rsa-pss-sha256": 256,
 };
 
-/** A fixed 32-byte secret per algorithm, as 64 hex characters. */
+const seeds = new Map<SignatureAlgorithm, string>();
+
+/**
+ * A 32-byte secret per algorithm as 64 hex characters, drawn at random once per
+ * process and never printed: a key the harness signs with must not be
+ * derivable from anything public, this source included.
+ */
 export function keystoreSeed(algorithm: SignatureAlgorithm): string {
-  const base = ALGORITHMS.indexOf(algorithm) + 1;
-  return Array.from({ length: 32 }, (_, i) =>
-    ((base * 37 + i * 11) & 0xff).toString(16).padStart(2, "0"),
-  ).join("");
+  let seed = seeds.get(algorithm);
+  if (seed === undefined) {
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    seed = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    seeds.set(algorithm, seed);
+  }
+  return seed;
 }
 
 /** The environment of an instance whose keystore signs with `algorithm`. */
