@@ -1,172 +1,17 @@
+// MemoryStore: the store contract (store-contract.ts, shared with the SQLite
+// store), plus what only the in-process store has, its raw tables for tamper tests.
+
 import { beforeEach, describe, expect, it } from "vitest";
-import type { SecureLogRow, SecureLogSegmentRow, WitnessLogRow } from "../../src/core/store";
 import { MemoryStore } from "../../src/stores/memory-store";
+import { CLOCK, describeStoreContract, entry, segment } from "./store-contract";
 
-const CLOCK = () => new Date("2026-01-02T03:04:05Z");
+describeStoreContract({ create: () => new MemoryStore(CLOCK), config: () => "mem" });
 
-function entry(seqno: bigint | undefined, streamId = "s", fill = 1): SecureLogRow {
-  return {
-    seqno,
-    streamId,
-    sessionId: "sess",
-    bootId: "boot",
-    timestampRfc3339: "2026-01-01T00:00:00+00:00",
-    eventType: "ev",
-    severity: "info",
-    producer: "p",
-    payloadEncoding: "cbor",
-    payload: new Uint8Array([fill, fill]),
-    prevEntryHash: new Uint8Array(32),
-    entryHash: new Uint8Array(32).fill(fill),
-  };
-}
-
-function segment(streamId: string, seqStart: bigint, seqEnd: bigint): SecureLogSegmentRow {
-  return {
-    streamId,
-    seqStart,
-    seqEnd,
-    merkleRoot: new Uint8Array(32).fill(7),
-    lastEntryHash: new Uint8Array(32).fill(8),
-    prevCheckpointHash: new Uint8Array(32),
-    closedAtRfc3339: "2026-01-01T00:00:00+00:00",
-  };
-}
-
-function witness(streamId: string, receivedAtRfc3339: string): WitnessLogRow {
-  return {
-    streamId,
-    segmentId: 1n,
-    seqStart: 1n,
-    seqEnd: 2n,
-    checkpointHashHex: "ab",
-    signatureHex: "cd",
-    signerIdentity: "w",
-    receivedAtRfc3339,
-  };
-}
-
-let store: MemoryStore;
-beforeEach(() => {
-  store = new MemoryStore(CLOCK);
-  store.init("mem");
-});
-
-describe("init", () => {
-  it("rejects an empty config", () => {
-    expect(() => new MemoryStore().init("")).toThrow("store config must not be empty");
-  });
-
-  it("refuses every other call before init", () => {
-    const fresh = new MemoryStore();
-    const calls: (() => unknown)[] = [
-      () => fresh.secureLogInsert(entry(1n)),
-      () => fresh.secureLogGlobalHead(),
-      () => fresh.secureLogGet(1n),
-      () => fresh.secureLogRange("s", 1n, 2n),
-      () => fresh.secureLogHead("s"),
-      () => fresh.secureLogLast("s"),
-      () => fresh.secureLogSegmentInsert(segment("s", 1n, 1n), []),
-      () => fresh.secureLogSegmentGet(1n),
-      () => fresh.secureLogSegmentsList("s"),
-      () => fresh.secureLogSegmentLastSeqno("s"),
-      () => fresh.secureLogSegmentEntrySeqnos(1n),
-      () => fresh.secureLogSegmentForSeqno(1n),
-      () => fresh.secureLogSegmentSetSignature(1n, new Uint8Array(1), "k"),
-      () => fresh.witnessLogInsert(witness("s", "t")),
-      () => fresh.witnessLogLatest("s"),
-      () => fresh.witnessLogList("s"),
-      () => fresh.witnessLogStreamIds(),
-      () => fresh.witnessLogGc(undefined, 1, undefined),
-      () => fresh.secureLogStreamUpsert({ name: "x", tier: "public", createdAtRfc3339: "t" }),
-      () => fresh.secureLogStreamGet("default"),
-      () => fresh.secureLogStreamList(),
-      () => fresh.secureLogStreamSetTier("default", "public"),
-      () => fresh.secureLogStreamDeprecate("default", "t"),
-    ];
-    expect(calls).toHaveLength(23);
-    for (const call of calls) expect(call).toThrow("store not initialised: call init first");
-    expect(() => fresh.init("")).toThrow();
-    expect(() => fresh.secureLogGlobalHead()).toThrow("store not initialised");
-  });
-
-  it("creates the default stream, once", () => {
-    const expected = {
-      name: "default",
-      tier: "public",
-      description: "Default stream created automatically at init.",
-      createdAtRfc3339: "2026-01-02T03:04:05+00:00",
-    };
-    expect(store.secureLogStreamList()).toEqual([expected]);
-    store.secureLogStreamSetTier("default", "protected");
+describe("MemoryStore only", () => {
+  let store: MemoryStore;
+  beforeEach(() => {
+    store = new MemoryStore(CLOCK);
     store.init("mem");
-    expect(store.secureLogStreamList()).toEqual([{ ...expected, tier: "protected" }]);
-  });
-});
-
-describe("entries", () => {
-  it("requires a seqno and rejects duplicates", () => {
-    expect(() => store.secureLogInsert(entry(undefined))).toThrow(/seqno/);
-    expect(store.secureLogInsert(entry(5n))).toBe(5n);
-    expect(() => store.secureLogInsert(entry(5n, "other"))).toThrow(/duplicate seqno: 5/);
-    expect(store.secureLogGet(5n)?.streamId).toBe("s");
-  });
-
-  it("answers global head, get, range, head and last", () => {
-    expect(store.secureLogGlobalHead()).toBeUndefined();
-    expect(store.secureLogHead("a")).toBeUndefined();
-    expect(store.secureLogLast("a")).toBeUndefined();
-    expect(store.secureLogGet(1n)).toBeUndefined();
-    // Inserted out of order: results must still come in seqno order.
-    for (const [n, s] of [
-      [3n, "a"],
-      [1n, "a"],
-      [2n, "b"],
-      [5n, "a"],
-      [4n, "b"],
-    ] as const) {
-      store.secureLogInsert(entry(n, s, Number(n)));
-    }
-    expect(store.secureLogGlobalHead()).toBe(5n);
-    expect(store.secureLogHead("a")).toBe(5n);
-    expect(store.secureLogHead("b")).toBe(4n);
-    expect(store.secureLogLast("b")).toEqual(entry(4n, "b", 4));
-    expect(store.secureLogGet(2n)).toEqual(entry(2n, "b", 2));
-    expect(store.secureLogRange("a", 1n, 5n).map((r) => r.seqno)).toEqual([1n, 3n, 5n]);
-    expect(store.secureLogRange("a", 2n, 4n).map((r) => r.seqno)).toEqual([3n]);
-    expect(store.secureLogRange("a", 3n, 3n).map((r) => r.seqno)).toEqual([3n]);
-    expect(store.secureLogRange("a", 4n, 2n)).toEqual([]);
-    expect(store.secureLogRange("nope", 0n, 99n)).toEqual([]);
-  });
-
-  it("copies rows on insert and on read", () => {
-    const row = entry(1n);
-    store.secureLogInsert(row);
-    row.payload[0] = 99;
-    row.entryHash[0] = 99;
-    row.streamId = "mutated";
-    const got = store.secureLogGet(1n);
-    expect(got).toEqual(entry(1n));
-    got!.payload[0] = 42;
-    got!.prevEntryHash[0] = 42;
-    got!.eventType = "mutated";
-    store.secureLogLast("s")!.entryHash.fill(0);
-    store.secureLogRange("s", 1n, 1n)[0]!.payload.fill(0);
-    expect(store.secureLogGet(1n)).toEqual(entry(1n));
-  });
-});
-
-describe("segments", () => {
-  it("assigns ids 1, 2, 3 across streams and lists by id", () => {
-    store.secureLogInsert(entry(1n, "a"));
-    expect(store.secureLogSegmentInsert(segment("a", 1n, 1n), [[1n, 0n]])).toBe(1n);
-    expect(store.secureLogSegmentInsert(segment("b", 2n, 3n), [])).toBe(2n);
-    expect(store.secureLogSegmentInsert(segment("a", 4n, 6n), [])).toBe(3n);
-    expect(store.secureLogSegmentsList("a").map((s) => s.segmentId)).toEqual([1n, 3n]);
-    expect(store.secureLogSegmentsList("b")).toEqual([{ ...segment("b", 2n, 3n), segmentId: 2n }]);
-    expect(store.secureLogSegmentsList("c")).toEqual([]);
-    expect(store.secureLogSegmentGet(3n)).toEqual({ ...segment("a", 4n, 6n), segmentId: 3n });
-    expect(store.secureLogSegmentGet(4n)).toBeUndefined();
   });
 
   it("ignores a caller's segment id and never reuses one after a rejected insert", () => {
@@ -178,232 +23,34 @@ describe("segments", () => {
     expect(store.secureLogSegmentInsert(segment("a", 3n, 3n), [])).toBe(3n);
   });
 
-  it("records memberships, in leaf order, one segment per seqno", () => {
-    const id = store.secureLogSegmentInsert(segment("a", 10n, 12n), [
-      [12n, 2n],
-      [10n, 0n],
-      [11n, 1n],
-    ]);
-    expect(store.secureLogSegmentEntrySeqnos(id)).toEqual([10n, 11n, 12n]);
-    expect(store.secureLogSegmentEntrySeqnos(99n)).toEqual([]);
-    expect(store.secureLogSegmentForSeqno(11n)).toBe(id);
-    expect(store.secureLogSegmentForSeqno(13n)).toBeUndefined();
-    expect(() =>
-      store.secureLogSegmentInsert(segment("a", 12n, 13n), [
-        [13n, 0n],
-        [12n, 1n],
-      ]),
-    ).toThrow(/seqno 12 already belongs to segment 1/);
-    // The rejected insert left nothing behind.
-    expect(store.secureLogSegmentsList("a")).toHaveLength(1);
-    expect(store.secureLogSegmentForSeqno(13n)).toBeUndefined();
-    expect(() =>
-      store.secureLogSegmentInsert(segment("a", 20n, 20n), [
-        [20n, 0n],
-        [20n, 1n],
-      ]),
-    ).toThrow(/seqno 20/);
-    expect(store.secureLogSegmentInsert(segment("a", 13n, 13n), [[13n, 0n]])).toBe(2n);
-  });
-
-  it("reports the last sealed seqno of a stream", () => {
-    expect(store.secureLogSegmentLastSeqno("a")).toBeUndefined();
-    store.secureLogSegmentInsert(segment("a", 1n, 4n), []);
-    store.secureLogSegmentInsert(segment("b", 5n, 9n), []);
-    store.secureLogSegmentInsert(segment("a", 10n, 12n), []);
-    expect(store.secureLogSegmentLastSeqno("a")).toBe(12n);
-    expect(store.secureLogSegmentLastSeqno("b")).toBe(9n);
-  });
-
-  it("sets a signature, or says which segment is missing", () => {
-    const id = store.secureLogSegmentInsert(segment("a", 1n, 1n), []);
-    expect(store.secureLogSegmentGet(id)?.signature).toBeUndefined();
-    const sig = new Uint8Array([1, 2, 3]);
-    store.secureLogSegmentSetSignature(id, sig, "key-1");
-    sig[0] = 9;
-    const got = store.secureLogSegmentGet(id)!;
-    expect(got.signature).toEqual(new Uint8Array([1, 2, 3]));
-    expect(got.signerIdentity).toBe("key-1");
-    expect(() => store.secureLogSegmentSetSignature(7n, sig, "k")).toThrow(
-      /^segment not found: 7$/,
-    );
-  });
-
-  it("copies rows on insert and on read", () => {
-    const row = { ...segment("a", 1n, 2n), signature: new Uint8Array([5]) };
-    const id = store.secureLogSegmentInsert(row, []);
-    row.merkleRoot.fill(0);
-    row.signature[0] = 6;
-    const got = store.secureLogSegmentGet(id)!;
-    got.merkleRoot.fill(1);
-    got.signature![0] = 7;
-    store.secureLogSegmentsList("a")[0]!.lastEntryHash.fill(0);
-    expect(store.secureLogSegmentGet(id)).toEqual({
-      ...segment("a", 1n, 2n),
-      signature: new Uint8Array([5]),
-      segmentId: id,
+  describe("rawTables (tamper hook)", () => {
+    it("exposes the live tables: edits bypass every rule", () => {
+      store.secureLogInsert(entry(1n));
+      store.secureLogInsert(entry(2n, "s", 2));
+      store.secureLogSegmentInsert(segment("s", 1n, 2n), [
+        [1n, 0n],
+        [2n, 1n],
+      ]);
+      const t = store.rawTables();
+      t.entries.get(1n)!.payload[0] ^= 0xff;
+      expect(store.secureLogGet(1n)!.payload[0]).toBe(1 ^ 0xff);
+      // Swap two rows: each key keeps its seqno, the contents move.
+      const [a, b] = [t.entries.get(1n)!, t.entries.get(2n)!];
+      t.entries.set(1n, b);
+      t.entries.set(2n, a);
+      expect(store.secureLogRange("s", 1n, 2n).map((r) => [r.seqno, r.entryHash[0]])).toEqual([
+        [1n, 2],
+        [2n, 1],
+      ]);
+      // Reorder leaves, delete a membership and an entry.
+      t.memberships.get(1n)!.leafIndex = 5n;
+      expect(store.secureLogSegmentEntrySeqnos(1n)).toEqual([2n, 1n]);
+      t.memberships.delete(2n);
+      t.entries.delete(2n);
+      expect(store.secureLogSegmentEntrySeqnos(1n)).toEqual([1n]);
+      expect(store.secureLogGlobalHead()).toBe(1n);
+      t.segments.get(1n)!.merkleRoot.fill(0);
+      expect(store.secureLogSegmentGet(1n)!.merkleRoot).toEqual(new Uint8Array(32));
     });
-  });
-});
-
-describe("witness log", () => {
-  it("assigns ids and answers latest, list and stream ids", () => {
-    expect(store.witnessLogLatest("a")).toBeUndefined();
-    expect(store.witnessLogStreamIds()).toEqual([]);
-    expect(store.witnessLogInsert({ ...witness("b", "t1"), id: 50n })).toBe(1n);
-    expect(store.witnessLogInsert(witness("a", "t2"))).toBe(2n);
-    expect(store.witnessLogInsert(witness("b", "t3"))).toBe(3n);
-    expect(store.witnessLogLatest("b")).toEqual({ ...witness("b", "t3"), id: 3n });
-    expect(store.witnessLogList("b").map((r) => r.id)).toEqual([1n, 3n]);
-    expect(store.witnessLogStreamIds()).toEqual(["a", "b"]);
-    const got = store.witnessLogList("a")[0]!;
-    got.signatureHex = "mutated";
-    expect(store.witnessLogLatest("a")?.signatureHex).toBe("cd");
-  });
-
-  describe("gc", () => {
-    beforeEach(() => {
-      store.witnessLogInsert(witness("a", "2026-01-01T00:00:00+00:00")); // 1
-      store.witnessLogInsert(witness("a", "2026-01-02T00:00:00+00:00")); // 2
-      store.witnessLogInsert(witness("a", "2026-01-03T00:00:00+00:00")); // 3
-      store.witnessLogInsert(witness("b", "2026-01-01T00:00:00+00:00")); // 4
-    });
-    const ids = (s: string) => store.witnessLogList(s).map((r) => r.id);
-
-    it("keeps the newest 1 of 3", () => {
-      expect(store.witnessLogGc("a", 1, undefined)).toBe(2);
-      expect(ids("a")).toEqual([3n]);
-      expect(ids("b")).toEqual([4n]);
-    });
-
-    it("deletes rows older than a cutoff (string comparison)", () => {
-      expect(store.witnessLogGc("a", undefined, "2026-01-02T00:00:00+00:00")).toBe(1);
-      expect(ids("a")).toEqual([2n, 3n]);
-    });
-
-    it("combines keep-latest with a cutoff", () => {
-      expect(store.witnessLogGc("a", 2, "2026-01-09T00:00:00+00:00")).toBe(1);
-      expect(ids("a")).toEqual([2n, 3n]);
-      expect(store.witnessLogGc("a", 1, "2026-01-02T12:00:00+00:00")).toBe(1);
-      expect(ids("a")).toEqual([3n]);
-    });
-
-    it("deletes nothing without keep-latest or cutoff", () => {
-      expect(store.witnessLogGc("a", undefined, undefined)).toBe(0);
-      expect(store.witnessLogGc(undefined, undefined, undefined)).toBe(0);
-      expect(store.witnessLogGc(undefined, 0, undefined)).toBe(0);
-      expect(ids("a")).toHaveLength(3);
-    });
-
-    it("keep-latest 0 with a cutoff deletes every older row", () => {
-      expect(store.witnessLogGc("a", 0, "2026-01-03T00:00:00+00:00")).toBe(2);
-      expect(ids("a")).toEqual([3n]);
-    });
-
-    it("runs over every stream when none is given", () => {
-      expect(store.witnessLogGc(undefined, 1, undefined)).toBe(2);
-      expect(ids("a")).toEqual([3n]);
-      expect(ids("b")).toEqual([4n]);
-      expect(store.witnessLogGc(undefined, undefined, "2027")).toBe(2);
-      expect(store.witnessLogStreamIds()).toEqual([]);
-    });
-
-    it("touches only the named stream, and a stream without rows deletes 0", () => {
-      expect(store.witnessLogGc("b", undefined, "2027")).toBe(1);
-      expect(ids("a")).toHaveLength(3);
-      expect(store.witnessLogGc("none", 0, "2027")).toBe(0);
-    });
-  });
-});
-
-describe("streams", () => {
-  it("upserts: inserts, then updates tier, description and deprecation, keeping created-at", () => {
-    store.secureLogStreamUpsert({
-      name: "app",
-      tier: "protected",
-      description: "first",
-      createdAtRfc3339: "c1",
-    });
-    expect(store.secureLogStreamGet("app")).toEqual({
-      name: "app",
-      tier: "protected",
-      description: "first",
-      createdAtRfc3339: "c1",
-    });
-    store.secureLogStreamUpsert({
-      name: "app",
-      tier: "public",
-      createdAtRfc3339: "c2",
-      deprecatedAtRfc3339: "d",
-    });
-    const got = store.secureLogStreamGet("app")!;
-    expect(got).toMatchObject({ tier: "public", createdAtRfc3339: "c1", deprecatedAtRfc3339: "d" });
-    expect(got.description).toBeUndefined();
-    expect(store.secureLogStreamGet("nope")).toBeUndefined();
-  });
-
-  it("lists by name, as the reference (ORDER BY name)", () => {
-    for (const name of ["zeta", "alpha", "Beta"]) {
-      store.secureLogStreamUpsert({ name, tier: "public", createdAtRfc3339: "c" });
-    }
-    expect(store.secureLogStreamList().map((s) => s.name)).toEqual([
-      "Beta",
-      "alpha",
-      "default",
-      "zeta",
-    ]);
-  });
-
-  it("sets tier and deprecates, or names the missing stream", () => {
-    store.secureLogStreamSetTier("default", "highly-restricted");
-    store.secureLogStreamDeprecate("default", "2026-02-01T00:00:00+00:00");
-    expect(store.secureLogStreamGet("default")).toMatchObject({
-      tier: "highly-restricted",
-      deprecatedAtRfc3339: "2026-02-01T00:00:00+00:00",
-    });
-    expect(() => store.secureLogStreamSetTier("ghost", "public")).toThrow(
-      /^stream not found: ghost$/,
-    );
-    expect(() => store.secureLogStreamDeprecate("ghost", "t")).toThrow(/^stream not found: ghost$/);
-  });
-
-  it("copies rows", () => {
-    const row = { name: "x", tier: "public", createdAtRfc3339: "c" };
-    store.secureLogStreamUpsert(row);
-    row.tier = "mutated";
-    store.secureLogStreamGet("x")!.tier = "mutated";
-    store.secureLogStreamList()[0]!.tier = "mutated";
-    expect(store.secureLogStreamGet("x")?.tier).toBe("public");
-  });
-});
-
-describe("rawTables (tamper hook)", () => {
-  it("exposes the live tables: edits bypass every rule", () => {
-    store.secureLogInsert(entry(1n));
-    store.secureLogInsert(entry(2n, "s", 2));
-    store.secureLogSegmentInsert(segment("s", 1n, 2n), [
-      [1n, 0n],
-      [2n, 1n],
-    ]);
-    const t = store.rawTables();
-    t.entries.get(1n)!.payload[0] ^= 0xff;
-    expect(store.secureLogGet(1n)!.payload[0]).toBe(1 ^ 0xff);
-    // Swap two rows: each key keeps its seqno, the contents move.
-    const [a, b] = [t.entries.get(1n)!, t.entries.get(2n)!];
-    t.entries.set(1n, b);
-    t.entries.set(2n, a);
-    expect(store.secureLogRange("s", 1n, 2n).map((r) => [r.seqno, r.entryHash[0]])).toEqual([
-      [1n, 2],
-      [2n, 1],
-    ]);
-    // Reorder leaves, delete a membership and an entry.
-    t.memberships.get(1n)!.leafIndex = 5n;
-    expect(store.secureLogSegmentEntrySeqnos(1n)).toEqual([2n, 1n]);
-    t.memberships.delete(2n);
-    t.entries.delete(2n);
-    expect(store.secureLogSegmentEntrySeqnos(1n)).toEqual([1n]);
-    expect(store.secureLogGlobalHead()).toBe(1n);
-    t.segments.get(1n)!.merkleRoot.fill(0);
-    expect(store.secureLogSegmentGet(1n)!.merkleRoot).toEqual(new Uint8Array(32));
   });
 });
