@@ -7,10 +7,8 @@ import {
   bitLength,
   bytesToBigInt,
   encodeRsaPrivateKey,
-  gcd,
-  modInverse,
   modPow,
-  type RsaPrivateKey,
+  rsaKeyFromPrimes,
 } from "../core/signatures/rsa-pss";
 import type { HmacDrbg } from "./hmac-drbg";
 
@@ -99,29 +97,5 @@ export async function deriveRsaPrivateKey(
   if (!Number.isInteger(bits) || bits % 16 !== 0 || bits < 2048 || bits > 4096) {
     throw new RangeError(`derived RSA keys are 2048 to 4096 bits in steps of 16, not ${bits}`);
   }
-  const half = bits / 2;
-  const e = PUBLIC_EXPONENT;
-  for (;;) {
-    let p = await derivePrime(drbg, half);
-    let q = await derivePrime(drbg, half);
-    const distance = p > q ? p - q : q - p;
-    if (distance <= 1n << BigInt(half - 100)) continue;
-    if (p < q) [p, q] = [q, p];
-    const n = p * q;
-    if (bitLength(n) !== bits) continue;
-    const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
-    const d = modInverse(e, lambda);
-    if (d <= 1n << BigInt(half)) continue;
-    const key: RsaPrivateKey = {
-      n,
-      e,
-      d,
-      p,
-      q,
-      dp: d % (p - 1n),
-      dq: d % (q - 1n),
-      qinv: modInverse(q, p),
-    };
-    return encodeRsaPrivateKey(key);
-  }
+  return encodeRsaPrivateKey(await rsaKeyFromPrimes(bits, (half) => derivePrime(drbg, half)));
 }

@@ -475,20 +475,19 @@ function generatePrime(bits: number, e: bigint): bigint {
   }
 }
 
-/** A fresh RSA key (e = 65537) as PKCS#1 DER, for the software keystore. */
-export async function rsaGenerateKey(
-  bits = 2048,
-): Promise<{ privateKeyDer: Uint8Array; publicKeyDer: Uint8Array }> {
-  if (!Number.isInteger(bits) || bits % 2 !== 0 || bits < RSA_MIN_BITS || bits > RSA_MAX_BITS) {
-    throw errors.invalid(
-      `rsa-pss-sha256: key size must be an even number of bits in [${RSA_MIN_BITS}, ${RSA_MAX_BITS}], got ${bits}`,
-    );
-  }
+/**
+ * An RSA key (e = 65537) from primes of `bits / 2` bits drawn from `nextPrime`,
+ * with the checks FIPS 186-5 asks for; shared by random and derived keygen.
+ */
+export async function rsaKeyFromPrimes(
+  bits: number,
+  nextPrime: (bits: number) => bigint | Promise<bigint>,
+): Promise<RsaPrivateKey> {
   const e = PUBLIC_EXPONENT;
   const half = bits / 2;
   for (;;) {
-    let p = generatePrime(half, e);
-    let q = generatePrime(half, e);
+    let p = await nextPrime(half);
+    let q = await nextPrime(half);
     // Primes too close together make n easy to factor (Fermat).
     const distance = p > q ? p - q : q - p;
     if (distance <= 1n << BigInt(half - 100)) continue;
@@ -499,16 +498,19 @@ export async function rsaGenerateKey(
     const d = modInverse(e, lambda);
     // FIPS 186-5 A.1.1: d must exceed 2^(bits/2).
     if (d <= 1n << BigInt(half)) continue;
-    const key: RsaPrivateKey = {
-      n,
-      e,
-      d,
-      p,
-      q,
-      dp: d % (p - 1n),
-      dq: d % (q - 1n),
-      qinv: modInverse(q, p),
-    };
-    return { privateKeyDer: encodeRsaPrivateKey(key), publicKeyDer: encodeRsaPublicKey(key) };
+    return { n, e, d, p, q, dp: d % (p - 1n), dq: d % (q - 1n), qinv: modInverse(q, p) };
   }
+}
+
+/** A fresh RSA key (e = 65537) as PKCS#1 DER, for the software keystore. */
+export async function rsaGenerateKey(
+  bits = 2048,
+): Promise<{ privateKeyDer: Uint8Array; publicKeyDer: Uint8Array }> {
+  if (!Number.isInteger(bits) || bits % 2 !== 0 || bits < RSA_MIN_BITS || bits > RSA_MAX_BITS) {
+    throw errors.invalid(
+      `rsa-pss-sha256: key size must be an even number of bits in [${RSA_MIN_BITS}, ${RSA_MAX_BITS}], got ${bits}`,
+    );
+  }
+  const key = await rsaKeyFromPrimes(bits, (half) => generatePrime(half, PUBLIC_EXPONENT));
+  return { privateKeyDer: encodeRsaPrivateKey(key), publicKeyDer: encodeRsaPublicKey(key) };
 }
