@@ -8,70 +8,21 @@ import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildComponents } from "../../scripts/build";
 import { U64_MAX } from "../../src/core/model";
-import type { SecureLogRow, Store } from "../../src/core/store";
-import { instantiateComponent } from "./harness";
-
-// secure-log:log/store `use`s encoder.{severity}, so the component imports the
-// whole encoder interface (componentize-js binds every function of it). The
-// store never calls it; these stand-ins only satisfy the link.
-const ENCODER_STANDIN = {
-  encodeEntry: () => {
-    throw new Error("store-file does not encode");
-  },
-  encodeCheckpoint: () => {
-    throw new Error("store-file does not encode");
-  },
-  name: () => "unused",
-};
-
-type SyncStore = {
-  [K in keyof Store]: (...a: Parameters<Store[K]>) => Awaited<ReturnType<Store[K]>>;
-};
+import { witness, type SyncStore } from "../stores/store-contract";
+import { expectRoundTrip, storeInstance, witEntry as entry, witErr } from "./store-component";
 
 let wasm: string;
 let dir: string;
 const file = () => join(dir, "log.jsonl");
 
-async function instance(): Promise<SyncStore> {
-  const exports = await instantiateComponent<{ store: SyncStore }>(wasm, {
-    preopens: { "/data": dir },
-    imports: { "secure-log:log/encoder": ENCODER_STANDIN },
-  });
-  return exports.store;
+function instance(): Promise<SyncStore> {
+  return storeInstance(wasm, { "/data": dir });
 }
 
 async function opened(): Promise<SyncStore> {
   const store = await instance();
   store.init("/data/log.jsonl");
   return store;
-}
-
-/** The WIT err string of a failing call (jco throws it as a ComponentError's payload). */
-function witErr(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (e) {
-    expect(e).toHaveProperty("payload");
-    return (e as { payload: unknown }).payload;
-  }
-  throw new Error("expected the call to return err, and it returned ok");
-}
-
-function entry(seqno: bigint, streamId = "s"): SecureLogRow {
-  return {
-    seqno,
-    streamId,
-    sessionId: "sess",
-    bootId: "boot",
-    timestampRfc3339: "2026-01-01T00:00:00+00:00",
-    eventType: "ev",
-    severity: "warning",
-    producer: "p",
-    payloadEncoding: "cbor",
-    payload: new Uint8Array([0, 1, 254, 255]),
-    prevEntryHash: new Uint8Array(32).fill(3),
-    entryHash: new Uint8Array(32).fill(4),
-  };
 }
 
 beforeAll(async () => {
@@ -87,32 +38,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe("store-file component", () => {
   it("initialises, stores and answers through the WIT interface", async () => {
     const store = await opened();
-    expect(store.secureLogGlobalHead()).toBeUndefined();
-    expect(store.secureLogInsert(entry(1n))).toBe(1n);
-    expect(store.secureLogInsert(entry(2n, "t"))).toBe(2n);
-    expect(store.secureLogInsert(entry(U64_MAX))).toBe(U64_MAX);
-    expect(store.secureLogGet(1n)).toEqual(entry(1n));
-    expect(store.secureLogRange("s", 0n, U64_MAX).map((r) => r.seqno)).toEqual([1n, U64_MAX]);
-    expect(store.secureLogHead("t")).toBe(2n);
-    expect(store.secureLogLast("s")?.seqno).toBe(U64_MAX);
-    const segment = {
-      streamId: "s",
-      seqStart: 1n,
-      seqEnd: 1n,
-      merkleRoot: new Uint8Array(32).fill(7),
-      lastEntryHash: new Uint8Array(32).fill(4),
-      prevCheckpointHash: new Uint8Array(32),
-      closedAtRfc3339: "2026-01-01T00:00:01+00:00",
-    };
-    expect(store.secureLogSegmentInsert(segment, [[1n, 0n]])).toBe(1n);
-    store.secureLogSegmentSetSignature(1n, new Uint8Array([9, 9]), "node-key");
-    expect(store.secureLogSegmentGet(1n)).toMatchObject({
-      segmentId: 1n,
-      signature: new Uint8Array([9, 9]),
-      signerIdentity: "node-key",
-    });
-    expect([...store.secureLogSegmentEntrySeqnos(1n)]).toEqual([1n]);
-    expect(store.secureLogSegmentForSeqno(1n)).toBe(1n);
+    expectRoundTrip(store, U64_MAX);
     store.secureLogStreamSetTier("default", "protected");
     expect(store.secureLogStreamList().map((s) => [s.name, s.tier])).toEqual([
       ["default", "protected"],
@@ -122,16 +48,7 @@ describe("store-file component", () => {
   it("keeps its state in the file, where a new instance finds it", async () => {
     const store = await opened();
     store.secureLogInsert(entry(1n));
-    store.witnessLogInsert({
-      streamId: "s",
-      segmentId: 1n,
-      seqStart: 1n,
-      seqEnd: 1n,
-      checkpointHashHex: "ab",
-      signatureHex: "cd",
-      signerIdentity: "w",
-      receivedAtRfc3339: "2026-01-01T00:00:00+00:00",
-    });
+    store.witnessLogInsert(witness("s", "2026-01-01T00:00:00+00:00"));
     const lines = readFileSync(file(), "utf8").trimEnd().split("\n");
     expect(lines.map((l) => (JSON.parse(l) as { op?: string }).op)).toEqual([
       undefined,

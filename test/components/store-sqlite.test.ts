@@ -14,25 +14,9 @@ import { plug } from "../../compose/index";
 import { buildComponents } from "../../scripts/build";
 import { worldItems } from "../../scripts/compose";
 import { buildSqliteEngine } from "../../scripts/lib/build-sqlite-engine";
-import { U64_MAX } from "../../src/core/model";
-import type { SecureLogRow, SecureLogSegmentRow, Store } from "../../src/core/store";
+import { segment, witness, type SyncStore } from "../stores/store-contract";
 import { instantiateComponent } from "./harness";
-
-// secure-log:log/store `use`s encoder.{severity}, so the component imports the
-// encoder interface; the store never calls it.
-const ENCODER_STANDIN = {
-  encodeEntry: () => {
-    throw new Error("store-sqlite does not encode");
-  },
-  encodeCheckpoint: () => {
-    throw new Error("store-sqlite does not encode");
-  },
-  name: () => "unused",
-};
-
-type SyncStore = {
-  [K in keyof Store]: (...a: Parameters<Store[K]>) => Awaited<ReturnType<Store[K]>>;
-};
+import { expectRoundTrip, storeInstance, witEntry as entry, witErr } from "./store-component";
 
 let storeWasm: string;
 let engineWasm: string;
@@ -41,62 +25,18 @@ let composedImports: string[];
 let work: string;
 let dir: string;
 
-async function composed(): Promise<SyncStore> {
-  const exports = await instantiateComponent<{ store: SyncStore }>(composedWasm, {
-    preopens: { "/data": dir },
-    imports: { "secure-log:log/encoder": ENCODER_STANDIN },
-  });
-  return exports.store;
+function composed(): Promise<SyncStore> {
+  return storeInstance(composedWasm, { "/data": dir });
 }
 
 async function wired(): Promise<SyncStore> {
   const { engine } = await instantiateComponent<{ engine: unknown }>(engineWasm, {
     preopens: { "/data": dir },
   });
-  const exports = await instantiateComponent<{ store: SyncStore }>(storeWasm, {
-    imports: { "secure-log:sqlite/engine": engine, "secure-log:log/encoder": ENCODER_STANDIN },
-  });
-  return exports.store;
+  return storeInstance(storeWasm, {}, { "secure-log:sqlite/engine": engine });
 }
 
-/** The WIT err string of a failing call (jco throws it as a ComponentError's payload). */
-function witErr(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (e) {
-    expect(e).toHaveProperty("payload");
-    return (e as { payload: unknown }).payload;
-  }
-  throw new Error("expected the call to return err, and it returned ok");
-}
-
-function entry(seqno: bigint, streamId = "s"): SecureLogRow {
-  return {
-    seqno,
-    streamId,
-    sessionId: "sess",
-    bootId: "boot",
-    timestampRfc3339: "2026-01-01T00:00:00+00:00",
-    eventType: "ev",
-    severity: "warning",
-    producer: "p",
-    payloadEncoding: "cbor",
-    payload: new Uint8Array([0, 1, 254, 255]),
-    prevEntryHash: new Uint8Array(32).fill(3),
-    entryHash: new Uint8Array(32).fill(4),
-  };
-}
-
-const SEGMENT: SecureLogSegmentRow = {
-  streamId: "s",
-  seqStart: 1n,
-  seqEnd: 2n,
-  merkleRoot: new Uint8Array(32).fill(7),
-  lastEntryHash: new Uint8Array(32).fill(4),
-  prevCheckpointHash: new Uint8Array(32),
-  closedAtRfc3339: "2026-01-01T00:00:01+00:00",
-};
-
+const SEGMENT = segment("s", 1n, 2n);
 const I64_MAX = (1n << 63n) - 1n;
 
 beforeAll(async () => {
@@ -131,25 +71,9 @@ describe.each([
   it("stores and answers through the WIT interface, and a new instance finds the state", async () => {
     const store = await instance();
     store.init("/data/log.db");
-    expect(store.secureLogGlobalHead()).toBeUndefined();
-    expect(store.secureLogInsert(entry(1n))).toBe(1n);
-    expect(store.secureLogInsert(entry(2n, "t"))).toBe(2n);
-    expect(store.secureLogInsert(entry(I64_MAX))).toBe(I64_MAX);
-    expect(store.secureLogGet(1n)).toEqual(entry(1n));
-    expect(store.secureLogRange("s", 0n, U64_MAX).map((r) => r.seqno)).toEqual([1n, I64_MAX]);
-    expect(store.secureLogHead("t")).toBe(2n);
-    expect(store.secureLogLast("s")?.seqno).toBe(I64_MAX);
-    expect(store.secureLogSegmentInsert(SEGMENT, [[1n, 0n]])).toBe(1n);
-    store.secureLogSegmentSetSignature(1n, new Uint8Array([9, 9]), "node-key");
-    expect(store.secureLogSegmentGet(1n)).toEqual({
-      ...SEGMENT,
-      segmentId: 1n,
-      signature: new Uint8Array([9, 9]),
-      signerIdentity: "node-key",
-    });
-    expect([...store.secureLogSegmentEntrySeqnos(1n)]).toEqual([1n]);
-    expect(store.secureLogSegmentForSeqno(1n)).toBe(1n);
-    expect(store.witnessLogInsert({ ...witnessRow(), id: 40n })).toBe(1n);
+    expectRoundTrip(store, I64_MAX);
+    const row = { ...witness("s", "2026-01-01T00:00:00+00:00"), id: 40n };
+    expect(store.witnessLogInsert(row)).toBe(1n);
     expect(store.witnessLogGc("s", 0, "2027")).toBe(1);
     store.secureLogStreamSetTier("default", "protected");
     expect(store.secureLogStreamList()).toEqual([
@@ -221,16 +145,3 @@ describe.each([
     expect(store.secureLogGlobalHead()).toBe(BigInt(n));
   });
 });
-
-function witnessRow() {
-  return {
-    streamId: "s",
-    segmentId: 1n,
-    seqStart: 1n,
-    seqEnd: 2n,
-    checkpointHashHex: "ab",
-    signatureHex: "cd",
-    signerIdentity: "w",
-    receivedAtRfc3339: "2026-01-01T00:00:00+00:00",
-  };
-}

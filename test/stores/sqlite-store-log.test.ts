@@ -16,6 +16,7 @@ import { SqliteStore } from "../../src/stores/sqlite/sqlite-store";
 import { instantiateComponent } from "../components/harness";
 import { failure, utf8 } from "../fixtures/log-setup";
 import { NodeSigner } from "../fixtures/node-signer";
+import { verifyRounds, writeRounds } from "./log-rounds";
 import { entry } from "./store-contract";
 
 let dir: string;
@@ -55,29 +56,11 @@ it("appends, seals and signs; a reopened log verifies the chain and the checkpoi
   };
 
   const { log: first, over: firstStore } = await open();
-  const segments: bigint[] = [];
-  for (let round = 0; round < 3; round++) {
-    for (let i = 0; i < 4; i++) {
-      await first.append("app", "login", "info", "svc", utf8(`r${round} e${i}`));
-      await first.append("ops", "tick", "debug", "svc", utf8(`${round}.${i}`));
-    }
-    const seg = await first.closeSegment("app");
-    await first.signSegment("node-key", seg.segmentId);
-    segments.push(seg.segmentId);
-  }
-  await first.append("app", "logout", "notice", "svc", utf8("after the last seal"));
+  const segments = await writeRounds(first);
   firstStore.close();
 
   const { log: second, over: secondStore } = await open();
-  expect(await second.head("app")).toBe(25n);
-  await second.verifyChain("app", 1n, 25n);
-  await second.verifyChain("ops", 1n, 24n);
-  expect(await second.verifyCheckpointChain("app")).toBe(3);
-  expect(await second.verifySegments("app")).toBe(3);
-  expect(await second.checkRollback("app")).toBe(true);
-  for (const id of segments) await second.verifySegmentSignature(id);
-  const proof = await second.buildInclusionProof(5n);
-  await second.verifyInclusionProof(proof, (await second.readSegment(proof.segmentId)).merkleRoot);
+  await verifyRounds(second, segments);
   // Signing twice is refused by the core before the store's own rule is reached.
   expect((await failure(() => second.signSegment("node-key", segments[0]!))).tag).toBe("invalid");
   expect(secondStore.tamperAttempts()).toEqual([]);

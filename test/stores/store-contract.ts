@@ -57,6 +57,14 @@ export function witness(streamId: string, receivedAtRfc3339: string): WitnessLog
   };
 }
 
+/** The witness rows the gc cases start from: ids 1-3 in stream "a" (days 1-3), 4 in "b" (day 1). */
+export function insertGcWitnesses(store: SyncStore): void {
+  store.witnessLogInsert(witness("a", "2026-01-01T00:00:00+00:00")); // 1
+  store.witnessLogInsert(witness("a", "2026-01-02T00:00:00+00:00")); // 2
+  store.witnessLogInsert(witness("a", "2026-01-03T00:00:00+00:00")); // 3
+  store.witnessLogInsert(witness("b", "2026-01-01T00:00:00+00:00")); // 4
+}
+
 const NAMES = [
   "a",
   "b",
@@ -321,12 +329,7 @@ export function describeStoreContract(subject: StoreSubject): void {
     });
 
     describe("gc", () => {
-      beforeEach(() => {
-        store.witnessLogInsert(witness("a", "2026-01-01T00:00:00+00:00")); // 1
-        store.witnessLogInsert(witness("a", "2026-01-02T00:00:00+00:00")); // 2
-        store.witnessLogInsert(witness("a", "2026-01-03T00:00:00+00:00")); // 3
-        store.witnessLogInsert(witness("b", "2026-01-01T00:00:00+00:00")); // 4
-      });
+      beforeEach(() => insertGcWitnesses(store));
       const ids = (s: string) => store.witnessLogList(s).map((r) => r.id);
 
       it("keeps the newest 1 of 3", () => {
