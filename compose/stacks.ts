@@ -45,14 +45,18 @@ function logStack(name: string, store: readonly string[], description: string): 
 
 export const STACKS: readonly StackDefinition[] = [
   logStack("secure-log-file", ["store-file"], "the log in one JSON-lines file, software keys"),
-  // Next: logStack("secure-log-sqlite", ["store-sqlite", "sqlite-engine"], …),
-  // logStack("secure-log-remote", ["store-remote", "transport-http"], …), and
+  logStack(
+    "secure-log-sqlite",
+    ["store-sqlite", "sqlite-engine"],
+    "the log in a SQLite database (WAL, synchronous=FULL), software keys",
+  ),
+  // Next: logStack("secure-log-remote", ["store-remote", "transport-http"], …), and
   // { name: "secure-log-rpc-server", socket: "rpc-server", plugs: ["store-sqlite",
   // "sqlite-engine"], exports: ["wasi:http/incoming-handler@…"] }.
 ];
 
 /** The stack every command uses when none is named. */
-export const DEFAULT_STACK = "secure-log-file";
+export const DEFAULT_STACK = "secure-log-sqlite";
 
 export function stackNamed(name: string): StackDefinition {
   const found = STACKS.find((s) => s.name === name);

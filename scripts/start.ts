@@ -27,11 +27,15 @@ export async function prepareStacks(
   );
 }
 
-/** The default stack's path, built and composed. */
-export async function prepareDefaultStack(log?: (line: string) => void): Promise<string> {
-  await prepareStacks([DEFAULT_STACK], log);
-  return stackPath(DEFAULT_STACK);
+/** The named stack's path (dist/<name>.wasm), built and composed. */
+export async function prepareStack(name: string, log?: (line: string) => void): Promise<string> {
+  await prepareStacks([name], log);
+  return stackPath(name);
 }
+
+/** The default stack's path (compose/stacks.ts DEFAULT_STACK), built and composed. */
+export const prepareDefaultStack = (log?: (line: string) => void): Promise<string> =>
+  prepareStack(DEFAULT_STACK, log);
 
 async function main(): Promise<number> {
   const log = (line: string) => console.log(line);

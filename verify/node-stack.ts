@@ -10,7 +10,7 @@ import type { SignatureAlgorithm, Signer } from "../src/core/signer";
 import { FsHeadStorage } from "../src/node/head-storage-fs";
 import { MemoryStore } from "../src/stores/memory-store";
 import { NodeSigner } from "../test/fixtures/node-signer";
-import type { InstanceOptions, Stack, StackApi } from "./stack-api";
+import type { InstanceOptions, Stack, StackApi, StoredEntry } from "./stack-api";
 
 const ALGORITHMS: readonly SignatureAlgorithm[] = ["ed25519", "ecdsa-p256", "rsa-pss-sha256"];
 
@@ -75,7 +75,7 @@ export class NodeStack implements Stack {
     );
   }
 
-  tamperEntry(dataDir: string, seqno: bigint): Promise<string> {
+  tamperEntry(dataDir: string, { seqno }: StoredEntry): Promise<string> {
     const row = this.dirs.get(dataDir)?.store.rawTables().entries.get(seqno);
     if (row === undefined) throw new Error(`no entry ${seqno} in ${dataDir}`);
     if (row.payload.length > 0) {

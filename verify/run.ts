@@ -3,6 +3,7 @@
 //
 //   npx tsx verify/run.ts [--stack dist/secure-log-file.wasm | --stack node] [--keep]
 //
+// The default is compose/stacks.ts's DEFAULT_STACK (dist/secure-log-sqlite.wasm);
 // `--stack node` runs the in-process baseline. The data directories are
 // removed afterwards unless the run failed or `--keep` is given.
 
@@ -10,6 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { DEFAULT_STACK as DEFAULT_STACK_NAME } from "../compose/stacks";
 import { passed, type VerifyReport } from "./checks";
 import { NodeStack } from "./node-stack";
 import { formatCheck, formatSection, formatSummary, styleFor } from "./report";
@@ -17,7 +19,7 @@ import { runScenario } from "./scenario";
 import type { Stack } from "./stack-api";
 import { WasmStack } from "./wasm-stack";
 
-export const DEFAULT_STACK = "dist/secure-log-file.wasm";
+export const DEFAULT_STACK = join("dist", `${DEFAULT_STACK_NAME}.wasm`);
 
 const USAGE = "usage: verify/run.ts [--stack <dist/*.wasm | node>] [--keep]";
 

@@ -86,7 +86,7 @@ export async function tamperSection(
   // An entry inside the first sealed segment, with a payload to flip.
   const target = state.entries.filter((e) => e.streamId === STREAM_A && e.payload.length >= 24)[1]!;
   await s.check("flip one byte of a stored entry", async () =>
-    stack.tamperEntry(instance.dataDir, target.seqno),
+    stack.tamperEntry(instance.dataDir, target),
   );
   const api = await stack.instantiate(instance);
   await s.check("open the tampered data", async () => {

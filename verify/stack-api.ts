@@ -13,7 +13,10 @@ import type {
   StreamInfo,
 } from "../src/core/model";
 
+import type { StoredEntry } from "./stores";
+
 export type { LogError } from "../src/core/errors";
+export type { StoredEntry } from "./stores";
 
 export interface StackApi {
   open(config: string): Promise<void>;
@@ -65,8 +68,8 @@ export interface Stack {
   /** A fresh instance: no state but what it finds in `dataDir`. */
   instantiate(options: InstanceOptions): Promise<StackApi>;
   /**
-   * Flips one byte of entry `seqno` where the store keeps it under `dataDir`,
-   * leaving the record well formed; returns what it changed.
+   * Flips one bit of `entry` where the store keeps it under `dataDir`, leaving
+   * the record well formed; returns what it changed.
    */
-  tamperEntry(dataDir: string, seqno: bigint): Promise<string>;
+  tamperEntry(dataDir: string, entry: StoredEntry): Promise<string>;
 }

@@ -6,13 +6,13 @@
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { flipEntryByte } from "./data-file";
-import type { InstanceOptions, Stack, StackApi } from "./stack-api";
+import type { InstanceOptions, Stack, StackApi, StoredEntry } from "./stack-api";
+import { FILE_STORE, storeConfigOf, storeOfStack, type StoreKind } from "./stores";
 import { transpileCached, type Transpiled } from "./transpile-cache";
-import { GUEST_DATA_DIR, wasiImports } from "./wasi-imports";
+import { wasiImports } from "./wasi-imports";
 
 /** The file store's data file inside the data directory. */
-export const DATA_FILE = "secure-log.jsonl";
+export const DATA_FILE = FILE_STORE.dataFile;
 
 type Fn = (...args: never[]) => unknown;
 type Interface = Record<string, Fn>;
@@ -72,17 +72,22 @@ export function stackApi(x: WasmExports): StackApi {
 }
 
 export class WasmStack implements Stack {
-  readonly storeConfig = `${GUEST_DATA_DIR}/${DATA_FILE}`;
+  readonly storeConfig: string;
   private readonly modules = new Map<string, Promise<WebAssembly.Module>>();
 
   private constructor(
     readonly name: string,
+    /** The store the stack keeps its data in, from its definition in compose/stacks.ts. */
+    readonly store: StoreKind,
     readonly transpiled: Transpiled,
     private readonly instantiateFn: Instantiate,
-  ) {}
+  ) {
+    this.storeConfig = storeConfigOf(store);
+  }
 
   /** Transpiles (or finds in the cache) and imports the stack at `path`. */
   static async load(path: string, log: (line: string) => void = () => {}): Promise<WasmStack> {
+    const store = storeOfStack(path);
     const rel = relative(process.cwd(), path);
     const shown = rel === "" || rel.startsWith("..") ? path : rel;
     const bytes = await readFile(path);
@@ -96,7 +101,7 @@ export class WasmStack implements Stack {
     const mod = (await import(pathToFileURL(transpiled.module).href)) as {
       instantiate: Instantiate;
     };
-    return new WasmStack(shown, transpiled, mod.instantiate);
+    return new WasmStack(shown, store, transpiled, mod.instantiate);
   }
 
   /** Core modules are compiled once per stack; instances never share memory. */
@@ -128,7 +133,7 @@ export class WasmStack implements Stack {
     return stackApi(await this.instantiateExports(options));
   }
 
-  tamperEntry(dataDir: string, seqno: bigint): Promise<string> {
-    return flipEntryByte(join(dataDir, DATA_FILE), seqno);
+  tamperEntry(dataDir: string, entry: StoredEntry): Promise<string> {
+    return this.store.tamperEntry(dataDir, entry);
   }
 }

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDefaultStack } from "../../scripts/start";
+import { prepareStack } from "../../scripts/start";
 import { allChecks, type VerifyReport } from "../../verify/checks";
 import { insertLine } from "../../verify/data-file";
 import { errorText, failsWith } from "../../verify/expect";
@@ -46,7 +46,7 @@ describe("dist/secure-log-file.wasm", () => {
   let stack: WasmStack;
 
   beforeAll(async () => {
-    stack = await WasmStack.load(await prepareDefaultStack());
+    stack = await WasmStack.load(await prepareStack("secure-log-file"));
   }, 900_000);
 
   it("passes the scenario", async () => {
