@@ -30,6 +30,9 @@ export const WORLDS: Readonly<Record<string, string>> = {
   "store-sqlite": "secure-log:components/store-sqlite",
   "keystore-software": "secure-log:components/keystore-software",
   encoder: "secure-log:components/encoder",
+  "rpc-server": "secure-log:components/rpc-server",
+  "store-remote": "secure-log:components/store-remote",
+  "transport-http": "secure-log:components/transport-http",
 };
 
 // stdio (console.error → stderr), random (crypto.randomUUID for session ids)
