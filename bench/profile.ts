@@ -124,6 +124,8 @@ export async function profile(appends: number): Promise<string[]> {
     const mem = new MemoryStore();
     mem.init("x");
     const parts: Record<string, number> = { streamGet: 0, last: 0, globalHead: 0, insert: 0 };
+    // Chained rows (each prev is the last entry hash): a store may refuse a broken link.
+    let prev = new Uint8Array(32);
     for (let i = 1; i <= appends; i++) {
       const row = {
         seqno: BigInt(i),
@@ -136,9 +138,10 @@ export async function profile(appends: number): Promise<string[]> {
         producer: "p",
         payloadEncoding: "cbor",
         payload: body,
-        prevEntryHash: new Uint8Array(32),
+        prevEntryHash: prev,
         entryHash: new Uint8Array(32).fill(i & 0xff),
       };
+      prev = row.entryHash;
       rows.push(row);
       parts.streamGet! += await time(1, () => store.secureLogStreamGet!("bench"));
       parts.last! += await time(1, () => store.secureLogLast!("bench"));

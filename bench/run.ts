@@ -1,16 +1,21 @@
-// `npm run bench [-- --appends N] [--stack dist/<stack>.wasm]`: the composed
-// file stack and the same pure core in plain Node (in-process store), side by
-// side in one run, each in its own process, printed as one table with ratios.
+// `npm run bench [-- --appends N] [--stack dist/<stack>.wasm]`: a composed
+// stack (the default one unless named) and the same pure core in plain Node
+// (in-process store), side by side in one run, each in its own process,
+// printed as one table with ratios.
 // A benchmark, not a test: it reports numbers and fails only if a run fails.
+// `--micro [--rows N]` instead times verify-chain's per-entry steps inside
+// StarlingMonkey (bench/micro/); docs/design/performance.md reads both.
 
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { prepareDefaultStack } from "../scripts/start";
+import { STACKS } from "../compose/stacks";
+import { prepareStack } from "../scripts/start";
 import { WasmStack } from "../verify/wasm-stack";
 import type { ChildResult } from "./child";
+import { formatMicro, micro } from "./micro/run";
 import { profile } from "./profile";
 import { formatTable, type Row } from "./table";
 
@@ -18,7 +23,13 @@ import { formatTable, type Row } from "./table";
 const MIN_APPEND_PER_SEC = 200;
 const MIN_VERIFY_PER_SEC = 5000;
 
-const USAGE = "usage: bench/run.ts [--appends N] [--stack dist/<stack>.wasm] [--profile]";
+/** The log stacks that run on a local data directory (a remote one needs a server). */
+const LOG_STACKS = STACKS.filter(
+  (s) => s.socket === "core" && !s.plugs.includes("store-remote"),
+).map((s) => s.name);
+
+const USAGE =
+  "usage: bench/run.ts [--appends N] [--stack dist/<stack>.wasm] [--profile] | --micro [--rows N]";
 
 const CHILD = join(import.meta.dirname, "child.ts");
 const TSX = join(import.meta.dirname, "..", "node_modules", "tsx", "dist", "cli.mjs");
@@ -42,6 +53,13 @@ function runChild(spec: string, appends: number, dataDir: string): Promise<Child
       else resolve(JSON.parse(line) as ChildResult);
     });
   });
+}
+
+/** "secure-log-file: the log in one JSON-lines file, software keys" for a known stack. */
+function stackNote(path: string): string {
+  const name = basename(path, ".wasm");
+  const def = STACKS.find((s) => s.name === name);
+  return def === undefined ? name : `${name}: ${def.description}, every append durable`;
 }
 
 export function rows(stack: ChildResult, node: ChildResult): Row[] {
@@ -96,34 +114,51 @@ async function main(argv: string[]): Promise<void> {
   let appends = 1000;
   let stackPath: string | undefined;
   let forceProfile = false;
+  let microRows: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--appends") appends = Number(argv[++i]);
     else if (argv[i] === "--stack") stackPath = argv[++i];
     else if (argv[i] === "--profile") forceProfile = true;
+    else if (argv[i] === "--micro") microRows ??= 1000;
+    else if (argv[i] === "--rows") microRows = Number(argv[++i]);
     else throw new Error(`unknown argument ${argv[i]}; ${USAGE}`);
+  }
+  if (microRows !== undefined) {
+    if (!Number.isInteger(microRows) || microRows < 1)
+      throw new Error("--rows must be a positive integer");
+    for (const line of formatMicro(microRows, await micro(microRows))) console.log(line);
+    return;
   }
   if (!Number.isInteger(appends) || appends < 1)
     throw new Error("--appends must be a positive integer");
-  stackPath ??= relative(process.cwd(), await prepareDefaultStack());
-  await WasmStack.load(stackPath); // transpile now (cached), so the child times none of it
+  // Every log stack unless one is named, each beside the same Node baseline.
+  const stackPaths = stackPath !== undefined ? [stackPath] : [];
+  if (stackPath === undefined) {
+    for (const name of LOG_STACKS)
+      stackPaths.push(relative(process.cwd(), await prepareStack(name)));
+  }
+  for (const path of stackPaths) await WasmStack.load(path); // transpile now (cached), so the child times none of it
 
   const work = await mkdtemp(join(tmpdir(), "secure-log-bench-"));
   try {
     console.log(`bench: ${appends} appends per stack, each stack in its own process`);
-    const stack = await runChild(stackPath, appends, join(work, "stack"));
     const node = await runChild("node", appends, join(work, "node"));
-    console.log(formatTable(stackPath, "node core", rows(stack, node)));
-    console.log(
-      "\nfile stack: every append is one durable write (fsync) through wasi:filesystem; node core: in-process MemoryStore, nothing written.\n" +
-        "cold start: wasm = compile core modules + instantiate + open (transpile excluded); node = import the core + construct + open.",
-    );
-    const slow = stack.appendPerSec < MIN_APPEND_PER_SEC || stack.verifyPerSec < MIN_VERIFY_PER_SEC;
-    if (slow || forceProfile) {
-      console.log(
-        `\nprofile${slow ? ` (below ${MIN_APPEND_PER_SEC} appends/s or ${MIN_VERIFY_PER_SEC} verified entries/s)` : ""}: the stack's parts measured alone`,
-      );
-      for (const line of await profile(Math.min(appends, 500))) console.log(`  ${line}`);
+    for (const [i, path] of stackPaths.entries()) {
+      const stack = await runChild(path, appends, join(work, `stack-${i}`));
+      console.log(`\n${formatTable(path, "node core", rows(stack, node))}`);
+      console.log(`${stackNote(path)}; node core: in-process MemoryStore, nothing written.`);
+      const slow =
+        stack.appendPerSec < MIN_APPEND_PER_SEC || stack.verifyPerSec < MIN_VERIFY_PER_SEC;
+      if (slow || forceProfile) {
+        console.log(
+          `\nprofile${slow ? ` (below ${MIN_APPEND_PER_SEC} appends/s or ${MIN_VERIFY_PER_SEC} verified entries/s)` : ""}: the stack's parts measured alone`,
+        );
+        for (const line of await profile(Math.min(appends, 500))) console.log(`  ${line}`);
+      }
     }
+    console.log(
+      "\ncold start: wasm = compile core modules + instantiate + open (transpile excluded); node = import the core + construct + open.",
+    );
   } finally {
     await rm(work, { recursive: true, force: true });
   }

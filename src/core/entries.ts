@@ -2,9 +2,10 @@
 
 import { rfc3339 } from "./clock";
 import type { LogContext } from "./context";
-import { entryHash } from "./encoder";
+import { encodeEntryParts, entryHash } from "./encoder";
 import { errors } from "./errors";
-import { toHex, bytesEqual } from "./hex";
+import { toHex } from "./hex";
+import { sha256Each } from "./hash";
 import {
   ENTRY_VERSION,
   ZERO_HASH,
@@ -13,10 +14,11 @@ import {
   type EntryFields,
   type Severity,
 } from "./model";
-import { digest, rowSeqno, rowToEntry } from "./rows";
+import { digest, digestsEqual, rowSeqno, rowToEntry } from "./rows";
 import type { SecureLogRow } from "./store";
 import { storeCall } from "./store-call";
 import { prepareStreamForAppend } from "./streams";
+import { APPEND_ATTEMPTS, appendBackoff, INSERT_ENTRY, isAppendConflict } from "./append-retry";
 
 export interface NewEntry {
   streamId: string;
@@ -28,10 +30,38 @@ export interface NewEntry {
   payload: (seqno: bigint) => Uint8Array | Promise<Uint8Array>;
 }
 
-/** Seqnos are global: (highest in the store) + 1, starting at 1 (FORMAT §3.2). */
+/**
+ * Seqnos are global: (highest in the store) + 1, starting at 1 (FORMAT §3.2).
+ * The store accepts the row only if the seqno and prev_entry_hash still hold
+ * (compare-and-append); a refusal starting "conflict: " means another writer
+ * appended first, so the heads are read again and the entry re-encoded (and
+ * its payload re-sealed for the new seqno) — docs/design/compare-and-append.md.
+ */
 export async function appendEntry(ctx: LogContext, entry: NewEntry): Promise<AppendResult> {
   const severity = parseSeverity(entry.severity);
   await prepareStreamForAppend(ctx, entry.streamId);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await appendOnce(ctx, entry, severity);
+    } catch (e) {
+      if (!isAppendConflict(e)) throw e;
+      if (attempt >= APPEND_ATTEMPTS) {
+        throw errors.storage(
+          `append to stream '${entry.streamId}': gave up after ${APPEND_ATTEMPTS} attempts, ` +
+            `each lost to another writer appending first (last: ${e.payload.val})`,
+          e,
+        );
+      }
+      await appendBackoff(attempt);
+    }
+  }
+}
+
+async function appendOnce(
+  ctx: LogContext,
+  entry: NewEntry,
+  severity: Severity,
+): Promise<AppendResult> {
   const last = await storeCall("read stream head", () => ctx.store.secureLogLast(entry.streamId));
   const prev = last === undefined ? ZERO_HASH : digest(last.entryHash, "previous entry_hash");
   const globalHead = await storeCall("read global head", () => ctx.store.secureLogGlobalHead());
@@ -53,7 +83,7 @@ export async function appendEntry(ctx: LogContext, entry: NewEntry): Promise<App
   };
   const hash = await entryHash(fields);
   const row: SecureLogRow = { ...fields, seqno, entryHash: hash };
-  const assigned = await storeCall("insert entry", () => ctx.store.secureLogInsert(row));
+  const assigned = await storeCall(INSERT_ENTRY, () => ctx.store.secureLogInsert(row));
   if (assigned !== seqno) {
     throw errors.storage(`store assigned seqno ${assigned} but the hash commits to ${seqno}`);
   }
@@ -100,22 +130,30 @@ export async function verifyChain(
   if (rows.length === 0) throw errors.streamNotFound(streamId);
   const first = rowSeqno(rows[0]!);
   let expected = first > 1n ? await predecessorHash(ctx, streamId, first) : ZERO_HASH;
-  // Hash every row concurrently; the links are then checked in order.
-  const recomputed = await Promise.all(rows.map((row) => entryHash(rowToEntry(row))));
+  // Every row is encoded straight from the row (verifiers re-encode with
+  // version 1, FORMAT §10.10) before any link is judged, so a malformed row
+  // fails first; then hashed one after another (see sha256Each).
+  const encoded = new Array<Uint8Array>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    encoded[i] = encodeEntryParts(ENTRY_VERSION, row, rowSeqno(row));
+  }
+  const recomputed = await sha256Each(encoded);
   let previousSeqno = 0n;
-  for (const [i, row] of rows.entries()) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
     const seqno = rowSeqno(row);
     if (row.streamId !== streamId || seqno <= previousSeqno) {
       throw errors.chainBroken(seqno, `row out of place in stream '${streamId}'`);
     }
     previousSeqno = seqno;
-    if (!bytesEqual(row.prevEntryHash, expected)) {
+    if (!digestsEqual(row.prevEntryHash, expected)) {
       throw errors.chainBroken(
         seqno,
         `prev_entry_hash mismatch: stored=${toHex(row.prevEntryHash)} expected=${toHex(expected)}`,
       );
     }
-    if (!bytesEqual(recomputed[i]!, row.entryHash)) {
+    if (!digestsEqual(recomputed[i]!, row.entryHash)) {
       throw errors.chainBroken(
         seqno,
         `entry content does not match stored hash: recomputed=${toHex(recomputed[i]!)} stored=${toHex(row.entryHash)}`,

@@ -12,6 +12,7 @@ import type {
   Store,
   WitnessLogRow,
 } from "../core/store";
+import { appendConflict } from "./append-rule";
 
 /** One `secure_log_segment_entries` row, keyed by its seqno. */
 export interface Membership {
@@ -117,7 +118,38 @@ export class MemoryStore implements Store {
     }
   }
 
+  /**
+   * Compare-and-append (append-rule.ts): the row's seqno must be the next
+   * global one and its prev_entry_hash its stream's last entry_hash. Check and
+   * insert run synchronously, so no other call can come between them.
+   */
   secureLogInsert(row: SecureLogRow): bigint {
+    const t = this.open();
+    if (row.seqno === undefined) throw new Error("secure-log-insert requires row.seqno");
+    let globalHead: bigint | undefined;
+    let last: [bigint, SecureLogRow] | undefined;
+    for (const e of t.entries) {
+      if (globalHead === undefined || e[0] > globalHead) globalHead = e[0];
+      if (e[1].streamId === row.streamId && (last === undefined || e[0] > last[0])) last = e;
+    }
+    const conflict = appendConflict(
+      row,
+      row.seqno,
+      globalHead,
+      last && { seqno: last[0], entryHash: last[1].entryHash },
+    );
+    if (conflict !== undefined) throw new Error(conflict);
+    t.entries.set(row.seqno, copyEntry(row));
+    return row.seqno;
+  }
+
+  /**
+   * Inserts a row as it was stored, checking only that its seqno is free, not
+   * compare-and-append: for replaying a file store's records (history is
+   * judged by verify_chain, not refused at open) and for tests that need a
+   * state the rule never lets a writer reach (a gap, u64 max).
+   */
+  replayEntry(row: SecureLogRow): bigint {
     const t = this.open();
     if (row.seqno === undefined) throw new Error("secure-log-insert requires row.seqno");
     if (t.entries.has(row.seqno)) throw new Error(`duplicate seqno: ${row.seqno}`);

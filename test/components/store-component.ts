@@ -43,31 +43,37 @@ export function witErr(call: () => unknown): unknown {
   throw new Error("expected the call to return err, and it returned ok");
 }
 
-/** The contract's entry row, with a non-default severity and bytes 0, 1, 254, 255. */
-export function witEntry(seqno: bigint, streamId = "s"): SecureLogRow {
+/**
+ * The contract's entry row, with a non-default severity and bytes 0, 1, 254,
+ * 255; entry_hash 4s, prev_entry_hash zeros, or 4s with `linked` (after another
+ * witEntry in the stream: compare-and-append).
+ */
+export function witEntry(seqno: bigint, streamId = "s", linked = false): SecureLogRow {
   return {
     ...entry(seqno, streamId),
     severity: "warning",
     payload: new Uint8Array([0, 1, 254, 255]),
-    prevEntryHash: new Uint8Array(32).fill(3),
+    prevEntryHash: new Uint8Array(32).fill(linked ? 4 : 0),
     entryHash: new Uint8Array(32).fill(4),
   };
 }
 
 /**
- * On a new store: entries 1, 2 (stream "t") and `top`, the largest seqno the
- * store holds, then a segment over 1, signed; each answer read back through WIT.
+ * On a new store: entries 1, 2 (stream "t") and 3, then a segment over 1 up to
+ * `top`, the largest seqno the store holds, signed; each answer read back
+ * through WIT. (Compare-and-append lets no entry reach `top`.)
  */
 export function expectRoundTrip(store: SyncStore, top: bigint): void {
   expect(store.secureLogGlobalHead()).toBeUndefined();
   expect(store.secureLogInsert(witEntry(1n))).toBe(1n);
   expect(store.secureLogInsert(witEntry(2n, "t"))).toBe(2n);
-  expect(store.secureLogInsert(witEntry(top))).toBe(top);
+  expect(store.secureLogInsert(witEntry(3n, "s", true))).toBe(3n);
   expect(store.secureLogGet(1n)).toEqual(witEntry(1n));
-  expect(store.secureLogRange("s", 0n, U64_MAX).map((r) => r.seqno)).toEqual([1n, top]);
+  expect(store.secureLogGet(top)).toBeUndefined();
+  expect(store.secureLogRange("s", 0n, U64_MAX).map((r) => r.seqno)).toEqual([1n, 3n]);
   expect(store.secureLogHead("t")).toBe(2n);
-  expect(store.secureLogLast("s")?.seqno).toBe(top);
-  const seg = segment("s", 1n, 2n);
+  expect(store.secureLogLast("s")?.seqno).toBe(3n);
+  const seg = segment("s", 1n, top);
   expect(store.secureLogSegmentInsert(seg, [[1n, 0n]])).toBe(1n);
   store.secureLogSegmentSetSignature(1n, new Uint8Array([9, 9]), "node-key");
   expect(store.secureLogSegmentGet(1n)).toEqual({

@@ -68,7 +68,7 @@ describe("store-file component", () => {
     appendFileSync(file(), '{"op":"entry","seqno":"2","str');
     const store = await opened();
     expect(readFileSync(file())).toEqual(whole);
-    expect(store.secureLogInsert(entry(2n))).toBe(2n);
+    expect(store.secureLogInsert(entry(2n, "s", true))).toBe(2n);
     expect((await opened()).secureLogGlobalHead()).toBe(2n);
   });
 
@@ -102,11 +102,13 @@ describe("store-file component", () => {
     store.init("/data/log.jsonl");
     store.secureLogInsert(entry(1n));
     const before = readFileSync(file());
-    expect(witErr(() => store.secureLogInsert(entry(1n, "other")))).toBe("duplicate seqno: 1");
+    expect(witErr(() => store.secureLogInsert(entry(1n, "other")))).toBe(
+      "conflict: seqno 1 is not the next seqno (2)",
+    );
     expect(witErr(() => store.secureLogStreamDeprecate("ghost", "t"))).toBe(
       "stream not found: ghost",
     );
     expect(readFileSync(file())).toEqual(before);
-    expect(store.secureLogInsert(entry(2n))).toBe(2n);
+    expect(store.secureLogInsert(entry(2n, "s", true))).toBe(2n);
   });
 });

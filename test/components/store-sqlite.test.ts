@@ -14,7 +14,7 @@ import { plug } from "../../compose/index";
 import { buildComponents } from "../../scripts/build";
 import { worldItems } from "../../scripts/compose";
 import { buildSqliteEngine } from "../../scripts/lib/build-sqlite-engine";
-import { segment, witness, type SyncStore } from "../stores/store-contract";
+import { chain, segment, witness, type SyncStore } from "../stores/store-contract";
 import { instantiateComponent } from "./harness";
 import { expectRoundTrip, storeInstance, witEntry as entry, witErr } from "./store-component";
 
@@ -90,7 +90,7 @@ describe.each([
     // Every commit is durable: a new instance (as after a restart) sees it all.
     const again = await instance();
     again.init("/data/log.db");
-    expect(again.secureLogGet(I64_MAX)).toEqual(entry(I64_MAX));
+    expect(again.secureLogGet(3n)).toEqual(entry(3n, "s", true));
     expect(again.secureLogSegmentGet(1n)?.signerIdentity).toBe("node-key");
     expect(again.secureLogStreamGet("default")?.tier).toBe("protected");
   });
@@ -106,7 +106,9 @@ describe.each([
     );
     store.init("/data/log.db");
     store.secureLogInsert(entry(1n));
-    expect(witErr(() => store.secureLogInsert(entry(1n, "other")))).toBe("duplicate seqno: 1");
+    expect(witErr(() => store.secureLogInsert(entry(1n, "other")))).toBe(
+      "conflict: seqno 1 is not the next seqno (2)",
+    );
     expect(witErr(() => store.secureLogInsert(entry(I64_MAX + 1n)))).toBe(
       "seqno 9223372036854775808 is above 9223372036854775807 (2^63-1), the largest integer " +
         "SQLite stores: store-sqlite cannot hold it",
@@ -125,7 +127,7 @@ describe.each([
     expect(witErr(() => store.secureLogStreamDeprecate("ghost", "t"))).toBe(
       "stream not found: ghost",
     );
-    expect(store.secureLogInsert(entry(2n))).toBe(2n);
+    expect(store.secureLogInsert(entry(2n, "s", true))).toBe(2n);
   });
 
   it("measures calls through the component boundary", async () => {
@@ -133,7 +135,7 @@ describe.each([
     store.init("/data/bench.db");
     const n = 200;
     let started = performance.now();
-    for (let i = 1; i <= n; i++) store.secureLogInsert(entry(BigInt(i)));
+    for (const row of chain(Array.from({ length: n }, () => "s"))) store.secureLogInsert(row);
     const insertMs = performance.now() - started;
     started = performance.now();
     for (let i = 1; i <= n; i++) store.secureLogGet(BigInt(i));

@@ -40,7 +40,7 @@ function openStore(fs: FileSystem = new NodeFileSystem()): FileStore {
 /** Header, default stream, entries 1..3, one segment: 6 lines. */
 function seed(): FileStore {
   const s = openStore();
-  for (const n of [1n, 2n, 3n]) s.secureLogInsert(entry(n));
+  for (const n of [1n, 2n, 3n]) s.secureLogInsert(entry(n, "s", 1, n === 1n ? 0 : 1));
   s.secureLogSegmentInsert(segment("s", 1n, 2n), [
     [1n, 0n],
     [2n, 1n],
@@ -72,7 +72,7 @@ describe("a torn final record", () => {
     });
     expect(warnings).toEqual([store.recovered!.message]);
     expect(readFileSync(path)).toEqual(whole);
-    expect(store.secureLogInsert(entry(4n))).toBe(4n);
+    expect(store.secureLogInsert(entry(4n, "s", 1, 1))).toBe(4n);
     warnings = [];
     const again = openStore();
     expect(again.recovered).toBeUndefined();
@@ -252,7 +252,21 @@ describe("a malformed line refuses to open, naming the line, and changes nothing
 
 describe("a refused write changes neither the file nor the store", () => {
   const refused: [string, (s: FileStore) => unknown, RegExp][] = [
-    ["a duplicate seqno", (s) => s.secureLogInsert(entry(2n, "other")), /duplicate seqno: 2/],
+    [
+      "a reused seqno",
+      (s) => s.secureLogInsert(entry(2n, "other")),
+      /^conflict: seqno 2 is not the next seqno \(4\)$/,
+    ],
+    [
+      "a gap in the seqnos",
+      (s) => s.secureLogInsert(entry(5n, "s", 1, 1)),
+      /^conflict: seqno 5 is not the next seqno \(4\)$/,
+    ],
+    [
+      "a prev_entry_hash other than the stream's last entry_hash",
+      (s) => s.secureLogInsert(entry(4n, "s", 1, 2)),
+      /^conflict: prev_entry_hash does not match the head of stream 's' \(seqno 3\)$/,
+    ],
     ["a missing seqno", (s) => s.secureLogInsert(entry(undefined)), /requires row.seqno/],
     ["a negative seqno", (s) => s.secureLogInsert(entry(-1n)), /seqno must be a u64, got -1/],
     ["a seqno above u64", (s) => s.secureLogInsert(entry(U64_MAX + 1n)), /seqno must be a u64/],

@@ -145,7 +145,8 @@ describe("FileStore over WasiFileSystem", () => {
       producer: "p",
       payloadEncoding: "cbor",
       payload: new Uint8Array([1, 2, 3]),
-      prevEntryHash: new Uint8Array(32),
+      // Compare-and-append: each links to the one before (all hashes 1s).
+      prevEntryHash: new Uint8Array(32).fill(seqno === 1n ? 0 : 1),
       entryHash: new Uint8Array(32).fill(1),
     });
     const warnings: string[] = [];

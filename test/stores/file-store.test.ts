@@ -5,7 +5,7 @@
 // and a seeded differential run driving it and MemoryStore with the same
 // random writes.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { U64_MAX } from "../../src/core/model";
 import type { SegmentEntry } from "../../src/core/store";
 import { NodeFileSystem } from "../../src/node/node-file-system";
 import { FileStore } from "../../src/stores/file/file-store";
+import { entryJson, recordLine } from "../../src/stores/file/records";
 import { MemoryStore } from "../../src/stores/memory-store";
 import {
   CLOCK,
@@ -20,6 +21,7 @@ import {
   dumpStore,
   entry,
   insertGcWitnesses,
+  nextEntry,
   segment,
   witness,
   type SyncStore,
@@ -98,7 +100,10 @@ describe("FileStore", () => {
 
   it("round-trips u64 max and every byte value", () => {
     const row = { ...entry(U64_MAX, "t"), payload: Uint8Array.from({ length: 256 }, (_, i) => i) };
-    store.secureLogInsert(row);
+    // No writer reaches seqno u64 max (compare-and-append wants 1 next), so the
+    // entry's line is written as the store would write it, and read back.
+    appendFileSync(path, `${recordLine(entryJson(row))}\n`);
+    store = openStore();
     store.secureLogSegmentInsert(segment("t", U64_MAX, U64_MAX), [[U64_MAX, U64_MAX]]);
     store.witnessLogInsert({ ...witness("t", "r"), segmentId: U64_MAX, seqEnd: U64_MAX });
     expect(readFileSync(path, "utf8")).toContain('"seqno":"18446744073709551615"');
@@ -170,11 +175,17 @@ describe("FileStore", () => {
       type Op = (s: SyncStore) => unknown;
       const makers: (() => Op)[] = [
         () => {
-          const row = entry(
-            rnd(20) === 0 ? undefined : BigInt(1 + rnd(40)),
-            pick(["a", "b"]),
-            seed,
-          );
+          // Half of them the row compare-and-append accepts next, half random.
+          const stream = pick(["a", "b"]);
+          const row =
+            rnd(2) === 0
+              ? nextEntry(mem, stream, seed)
+              : entry(
+                  rnd(20) === 0 ? undefined : BigInt(1 + rnd(40)),
+                  stream,
+                  seed,
+                  pick([0, seed]),
+                );
           return (s) => s.secureLogInsert(row);
         },
         () => {

@@ -2,6 +2,7 @@
 // store), plus what only the in-process store has, its raw tables for tamper tests.
 
 import { beforeEach, describe, expect, it } from "vitest";
+import { U64_MAX } from "../../src/core/model";
 import { MemoryStore } from "../../src/stores/memory-store";
 import { CLOCK, describeStoreContract, entry, segment } from "./store-contract";
 
@@ -23,10 +24,22 @@ describe("MemoryStore only", () => {
     expect(store.secureLogSegmentInsert(segment("a", 3n, 3n), [])).toBe(3n);
   });
 
+  it("replays a stored row without compare-and-append, refusing only a taken seqno", () => {
+    // For a file store's replay and for states no writer can reach (a gap, u64 max).
+    expect(store.replayEntry(entry(U64_MAX, "a", 9, 7))).toBe(U64_MAX);
+    expect(store.replayEntry(entry(3n, "a", 3, 5))).toBe(3n);
+    expect(() => store.replayEntry(entry(3n, "b"))).toThrow(/^duplicate seqno: 3$/);
+    expect(() => store.replayEntry(entry(undefined))).toThrow(/requires row.seqno/);
+    expect(store.secureLogRange("a", 0n, U64_MAX).map((r) => r.seqno)).toEqual([3n, U64_MAX]);
+    expect(() => store.secureLogInsert(entry(4n, "b"))).toThrow(
+      `conflict: seqno 4 is not the next seqno (${U64_MAX + 1n})`,
+    );
+  });
+
   describe("rawTables (tamper hook)", () => {
     it("exposes the live tables: edits bypass every rule", () => {
       store.secureLogInsert(entry(1n));
-      store.secureLogInsert(entry(2n, "s", 2));
+      store.secureLogInsert(entry(2n, "s", 2, 1));
       store.secureLogSegmentInsert(segment("s", 1n, 2n), [
         [1n, 0n],
         [2n, 1n],

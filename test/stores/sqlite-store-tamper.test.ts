@@ -14,7 +14,7 @@ import { buildSqliteEngine } from "../../scripts/lib/build-sqlite-engine";
 import type { Engine } from "../../src/stores/sqlite/engine";
 import { SqliteStore, type TamperAttempt } from "../../src/stores/sqlite/sqlite-store";
 import { instantiateComponent } from "../components/harness";
-import { CLOCK, dumpStore, entry, segment } from "./store-contract";
+import { chain, CLOCK, dumpStore, entry, segment } from "./store-contract";
 
 let dir: string;
 let engine: Engine;
@@ -34,7 +34,7 @@ function openStore(): SqliteStore {
 /** Entries 1-3 in stream s; segment 1 (seqnos 1, 2) unsigned, segment 2 (3) signed. */
 function history(): ReturnType<typeof dumpStore> {
   const store = openStore();
-  for (const n of [1n, 2n, 3n]) store.secureLogInsert(entry(n, "s", Number(n)));
+  for (const row of chain(["s", "s", "s"])) store.secureLogInsert(row);
   store.secureLogSegmentInsert(segment("s", 1n, 2n), [
     [1n, 0n],
     [2n, 1n],
@@ -174,7 +174,7 @@ describe.each(WAYS)("through %s", (_how, run, available) => {
     const [first] = store.tamperAttempts();
     expect(first?.attemptedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     // New entries and segments still go in.
-    store.secureLogInsert(entry(4n));
+    store.secureLogInsert(entry(4n, "s", 4, 3));
     expect(store.secureLogSegmentInsert(segment("s", 4n, 4n), [[4n, 0n]])).toBe(3n);
   });
 

@@ -15,7 +15,20 @@ export type SyncStore = {
 /** The clock every contract store is created with (the default stream's created-at). */
 export const CLOCK = () => new Date("2026-01-02T03:04:05Z");
 
-export function entry(seqno: bigint | undefined, streamId = "s", fill = 1): SecureLogRow {
+/**
+ * An entry row: payload `fill, fill`, entry_hash 32 × `fill`, prev_entry_hash
+ * 32 × `prevFill` (0: the zero hash a stream's first entry carries). Stores
+ * accept a row only by compare-and-append: its seqno the next global one, its
+ * prev_entry_hash its stream's last entry_hash — so entry(1n), then
+ * entry(2n, "s", 2, 1) (prev = entry 1's hash). `chain` and `nextEntry` build
+ * such rows.
+ */
+export function entry(
+  seqno: bigint | undefined,
+  streamId = "s",
+  fill = 1,
+  prevFill = 0,
+): SecureLogRow {
   return {
     seqno,
     streamId,
@@ -27,9 +40,30 @@ export function entry(seqno: bigint | undefined, streamId = "s", fill = 1): Secu
     producer: "p",
     payloadEncoding: "cbor",
     payload: new Uint8Array([fill, fill]),
-    prevEntryHash: new Uint8Array(32),
+    prevEntryHash: new Uint8Array(32).fill(prevFill),
     entryHash: new Uint8Array(32).fill(fill),
   };
+}
+
+/**
+ * Rows a new store accepts in order: seqnos 1, 2, … in the given streams, each
+ * with fill = seqno mod 256 and prev = its stream's previous row's hash.
+ */
+export function chain(streams: readonly string[]): SecureLogRow[] {
+  const lastFill = new Map<string, number>();
+  return streams.map((streamId, i) => {
+    const fill = (i + 1) % 256;
+    const row = entry(BigInt(i + 1), streamId, fill, lastFill.get(streamId) ?? 0);
+    lastFill.set(streamId, fill);
+    return row;
+  });
+}
+
+/** The row `store` accepts next in `streamId`: the next seqno, prev = the stream's last hash. */
+export function nextEntry(store: SyncStore, streamId = "s", fill = 1): SecureLogRow {
+  const seqno = (store.secureLogGlobalHead() ?? 0n) + 1n;
+  const last = store.secureLogLast(streamId);
+  return { ...entry(seqno, streamId, fill), prevEntryHash: last?.entryHash ?? new Uint8Array(32) };
 }
 
 export function segment(streamId: string, seqStart: bigint, seqEnd: bigint): SecureLogSegmentRow {
@@ -179,11 +213,13 @@ export function describeStoreContract(subject: StoreSubject): void {
   });
 
   describe("entries", () => {
-    it("requires a seqno and rejects duplicates", () => {
+    it("requires a seqno and rejects a reused one", () => {
       expect(() => store.secureLogInsert(entry(undefined))).toThrow(/seqno/);
-      expect(store.secureLogInsert(entry(5n))).toBe(5n);
-      expect(() => store.secureLogInsert(entry(5n, "other"))).toThrow(/duplicate seqno: 5/);
-      expect(store.secureLogGet(5n)?.streamId).toBe("s");
+      expect(store.secureLogInsert(entry(1n))).toBe(1n);
+      expect(() => store.secureLogInsert(entry(1n, "other"))).toThrow(
+        /^conflict: seqno 1 is not the next seqno \(2\)$/,
+      );
+      expect(store.secureLogGet(1n)?.streamId).toBe("s");
     });
 
     it("answers global head, get, range, head and last", () => {
@@ -191,26 +227,79 @@ export function describeStoreContract(subject: StoreSubject): void {
       expect(store.secureLogHead("a")).toBeUndefined();
       expect(store.secureLogLast("a")).toBeUndefined();
       expect(store.secureLogGet(1n)).toBeUndefined();
-      // Inserted out of order: results must still come in seqno order.
-      for (const [n, s] of [
-        [3n, "a"],
-        [1n, "a"],
-        [2n, "b"],
-        [5n, "a"],
-        [4n, "b"],
-      ] as const) {
-        store.secureLogInsert(entry(n, s, Number(n)));
-      }
+      // Seqnos 1, 3, 5 in "a" and 2, 4 in "b" (compare-and-append: in order only).
+      const rows = chain(["a", "b", "a", "b", "a"]);
+      for (const row of rows) expect(store.secureLogInsert(row)).toBe(row.seqno);
       expect(store.secureLogGlobalHead()).toBe(5n);
       expect(store.secureLogHead("a")).toBe(5n);
       expect(store.secureLogHead("b")).toBe(4n);
-      expect(store.secureLogLast("b")).toEqual(entry(4n, "b", 4));
-      expect(store.secureLogGet(2n)).toEqual(entry(2n, "b", 2));
+      expect(store.secureLogLast("b")).toEqual(rows[3]);
+      expect(store.secureLogGet(2n)).toEqual(rows[1]);
       expect(store.secureLogRange("a", 1n, 5n).map((r) => r.seqno)).toEqual([1n, 3n, 5n]);
       expect(store.secureLogRange("a", 2n, 4n).map((r) => r.seqno)).toEqual([3n]);
       expect(store.secureLogRange("a", 3n, 3n).map((r) => r.seqno)).toEqual([3n]);
       expect(store.secureLogRange("a", 4n, 2n)).toEqual([]);
       expect(store.secureLogRange("nope", 0n, 99n)).toEqual([]);
+    });
+
+    describe("compare-and-append: the next seqno, linked to its stream's last entry", () => {
+      // Seqnos 1-3 in "a" (hashes 1, 2, 3), 4 in "b" (hash 4).
+      const rows = chain(["a", "a", "a", "b"]);
+      beforeEach(() => {
+        for (const row of rows) store.secureLogInsert(row);
+      });
+
+      /** `row` is refused with `message`, and the store answers as before. */
+      function refused(row: SecureLogRow, message: string): void {
+        const before = dumpStore(store);
+        expect(() => store.secureLogInsert(row)).toThrow(
+          expect.objectContaining({ message }) as Error,
+        );
+        expect(dumpStore(store)).toEqual(before);
+      }
+
+      it("refuses a seqno past the next one (a gap)", () => {
+        refused(entry(6n, "a", 6, 3), "conflict: seqno 6 is not the next seqno (5)");
+        refused(entry(1000n, "c"), "conflict: seqno 1000 is not the next seqno (5)");
+      });
+
+      it("refuses a seqno already used, in the same stream or another", () => {
+        refused(entry(4n, "a", 9, 3), "conflict: seqno 4 is not the next seqno (5)");
+        refused(entry(2n, "c"), "conflict: seqno 2 is not the next seqno (5)");
+        refused(entry(0n, "c"), "conflict: seqno 0 is not the next seqno (5)");
+      });
+
+      it("refuses a prev_entry_hash that is not the stream's last entry_hash", () => {
+        const head = "conflict: prev_entry_hash does not match the head of stream";
+        refused(entry(5n, "a", 5, 2), `${head} 'a' (seqno 3)`);
+        refused(entry(5n, "a", 5, 4), `${head} 'a' (seqno 3)`);
+        refused(entry(5n, "a", 5, 0), `${head} 'a' (seqno 3)`);
+        refused(entry(5n, "b", 5, 3), `${head} 'b' (seqno 4)`);
+        const short = { ...entry(5n, "a", 5), prevEntryHash: new Uint8Array(31).fill(3) };
+        refused(short, `${head} 'a' (seqno 3)`);
+      });
+
+      it("refuses a stream's first entry unless its prev_entry_hash is 32 zero bytes", () => {
+        const first =
+          "conflict: prev_entry_hash of the first entry of stream 'c' must be 32 zero bytes";
+        refused(entry(5n, "c", 5, 4), first);
+        refused({ ...entry(5n, "c", 5), prevEntryHash: new Uint8Array(0) }, first);
+      });
+
+      it("accepts the next entry, then refuses the same seqno again", () => {
+        expect(store.secureLogInsert(entry(5n, "a", 5, 3))).toBe(5n);
+        expect(store.secureLogInsert(entry(6n, "c", 6))).toBe(6n);
+        expect(store.secureLogInsert(entry(7n, "b", 7, 4))).toBe(7n);
+        expect(store.secureLogLast("a")).toEqual(entry(5n, "a", 5, 3));
+        expect(store.secureLogRange("a", 0n, U64_MAX).map((r) => r.seqno)).toEqual([
+          1n,
+          2n,
+          3n,
+          5n,
+        ]);
+        refused(entry(7n, "b", 7, 4), "conflict: seqno 7 is not the next seqno (8)");
+        expect(store.secureLogInsert(nextEntry(store, "a", 8))).toBe(8n);
+      });
     });
 
     it("copies rows on insert and on read", () => {

@@ -128,6 +128,11 @@ export class FileStore implements Store {
     }
   }
 
+  /**
+   * Compare-and-append: the index checks the seqno and the stream's last
+   * entry_hash and inserts, then the line is appended, all synchronously, so
+   * no other call on this store comes between the check and the write.
+   */
   secureLogInsert(row: SecureLogRow): bigint {
     const json = entryJson(row);
     return this.commit(

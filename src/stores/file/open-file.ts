@@ -52,7 +52,7 @@ function corrupt(path: string, line: number, what: string, cause?: unknown): Fil
 function replay(index: MemoryStore, rec: FileRecord): void {
   switch (rec.op) {
     case "entry":
-      index.secureLogInsert(rec.row);
+      index.replayEntry(rec.row);
       return;
     case "segment": {
       const id = index.secureLogSegmentInsert(rec.row, rec.entries);

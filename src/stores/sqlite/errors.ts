@@ -1,13 +1,13 @@
 // What the SQLite store reports. The texts of MemoryStore's rules are kept
-// ("duplicate seqno: 5", "segment not found: 7"); at the component boundary
-// only the message crosses, as the WIT `err` string.
+// ("conflict: seqno 5 is not the next seqno (4)", "segment not found: 7"); at
+// the component boundary only the message crosses, as the WIT `err` string.
 
 export type SqliteStoreErrorCode =
   /** init was given no path, or a call came before init. */
   | "config"
   /** A row or argument the store cannot hold (missing seqno, u64 above 2^63-1). */
   | "invalid"
-  /** A rule refused the write (duplicate seqno, seqno in another segment, signed twice). */
+  /** A rule refused the write (compare-and-append, seqno in another segment, signed twice). */
   | "conflict"
   /** The segment or stream named does not exist. */
   | "not-found"

@@ -4,7 +4,8 @@
 // (test/stores/store-contract.ts runs against both), with two differences:
 // a u64 above 2^63-1 cannot be stored (values.ts), and a segment's signature
 // is set once (the triggers refuse a second one; the core never re-signs).
-// Calls are synchronous; every write is one statement or one transaction.
+// Calls are synchronous; every write is one statement or one transaction, so
+// an entry's compare-and-append check is part of its INSERT (statements.ts).
 
 import { rfc3339, systemClock, type Clock } from "../../core/clock";
 import type {
@@ -15,6 +16,7 @@ import type {
   Store,
   WitnessLogRow,
 } from "../../core/store";
+import { appendConflict, CONFLICT_PREFIX } from "../append-rule";
 import { Database } from "./database";
 import type { Engine } from "./engine";
 import { SqliteStoreError } from "./errors";
@@ -138,8 +140,20 @@ export class SqliteStore implements Store {
     if (seqno === undefined) {
       throw new SqliteStoreError("invalid", "secure-log-insert requires row.seqno");
     }
-    if (db.run(SQL.insertEntry, entryValues(seqno, row)) === 0n) {
-      throw new SqliteStoreError("conflict", `duplicate seqno: ${seqno}`);
+    const values = entryValues(seqno, row);
+    if (db.run(SQL.insertEntry, values) === 0n) {
+      // The statement's guard refused it: say which half failed.
+      const head = this.secureLogGlobalHead();
+      const last = this.secureLogLast(row.streamId);
+      throw new SqliteStoreError(
+        "conflict",
+        appendConflict(
+          row,
+          seqno,
+          head,
+          last && { seqno: last.seqno!, entryHash: last.entryHash },
+        ) ?? `${CONFLICT_PREFIX}seqno ${seqno} was not appended: another writer appended first`,
+      );
     }
     return seqno;
   }

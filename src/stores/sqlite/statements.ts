@@ -18,11 +18,16 @@ const WITNESS_SELECT = `SELECT id, ${WITNESS_COLUMNS} FROM witness_log`;
 const STREAM_SELECT = `SELECT ${STREAM_COLUMNS} FROM secure_log_streams`;
 
 export const SQL = {
-  // A duplicate seqno inserts nothing (0 rows changed) instead of reaching the
-  // trigger that records overwrite attempts.
+  // Compare-and-append in one statement (docs/design/compare-and-append.md):
+  // the row goes in only if its seqno (?1) is the next global one and its
+  // prev_entry_hash (?11) is the entry_hash of stream ?2's last entry (32 zero
+  // bytes for a stream's first). Otherwise 0 rows change; a duplicate seqno
+  // never reaches the trigger that records overwrite attempts.
   insertEntry:
     `INSERT INTO secure_log (${ENTRY_COLUMNS}) SELECT ${ENTRY_PARAMS} ` +
-    "WHERE NOT EXISTS (SELECT 1 FROM secure_log WHERE seqno = ?1)",
+    "WHERE ?1 = coalesce((SELECT max(seqno) FROM secure_log), 0) + 1 " +
+    "AND ?11 = coalesce((SELECT entry_hash FROM secure_log WHERE stream_id = ?2 " +
+    "ORDER BY seqno DESC LIMIT 1), zeroblob(32))",
   globalHead: "SELECT max(seqno) FROM secure_log",
   getEntry: `${ENTRY_SELECT} WHERE seqno = ?1`,
   range: `${ENTRY_SELECT} WHERE stream_id = ?1 AND seqno BETWEEN ?2 AND ?3 ORDER BY seqno`,
