@@ -50,9 +50,14 @@ export const STACKS: readonly StackDefinition[] = [
     ["store-sqlite", "sqlite-engine"],
     "the log in a SQLite database (WAL, synchronous=FULL), software keys",
   ),
-  // Next: logStack("secure-log-remote", ["store-remote", "transport-http"], …), and
-  // { name: "secure-log-rpc-server", socket: "rpc-server", plugs: ["store-sqlite",
-  // "sqlite-engine"], exports: ["wasi:http/incoming-handler@…"] }.
+  {
+    name: "secure-log-rpc-server",
+    description: "the store in a SQLite database, served over HTTP (POST /rpc)",
+    socket: "rpc-server",
+    plugs: ["store-sqlite", "sqlite-engine", "encoder"],
+    exports: ["wasi:http/incoming-handler@0.2.12"],
+  },
+  // Next: logStack("secure-log-remote", ["store-remote", "transport-http"], …).
 ];
 
 /** The stack every command uses when none is named. */
