@@ -36,7 +36,9 @@ export const WORLDS: Readonly<Record<string, string>> = {
 };
 
 // stdio (console.error → stderr), random (crypto.randomUUID for session ids)
-// and clocks (Date for timestamps) are used; http and fetch-event are not.
+// and clocks (Date for timestamps) are used by every component. http (fetch)
+// is enabled only by transport-http's component.json; rpc-server exports its
+// incoming handler itself, so fetch-event stays off everywhere.
 const DEFAULT_DISABLED: Feature[] = ["http", "fetch-event"];
 
 interface ComponentJson {
