@@ -31,7 +31,8 @@ export const RPC_HTTP_STATUS: Readonly<Record<RpcErrorCode, number>> = {
   store: 500,
   conflict: 409,
   "too-large": 413,
-  "unknown-method": 404,
+  // A method the server lacks is a malformed request; 404 means "no such path".
+  "unknown-method": 400,
 };
 
 export type RpcRequest = { v: number; method: string; params: JsonValue };

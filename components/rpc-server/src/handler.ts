@@ -36,13 +36,6 @@ export interface HttpResponse {
   body: string;
 }
 
-// A method the server does not have is a bad request like any other malformed
-// one (the contract's table says 404, which here means "no such path").
-const STATUS: Readonly<Record<RpcErrorCode, number>> = {
-  ...RPC_HTTP_STATUS,
-  "unknown-method": 400,
-};
-
 function json(body: RpcResponse, status: number, extra: [string, string][] = []): HttpResponse {
   return {
     status,
@@ -54,7 +47,7 @@ function json(body: RpcResponse, status: number, extra: [string, string][] = [])
 function failure(
   code: RpcErrorCode,
   message: string,
-  status = STATUS[code],
+  status = RPC_HTTP_STATUS[code],
   extra?: [string, string][],
 ): HttpResponse {
   return json({ v: RPC_VERSION, err: { code, message } }, status, extra);
@@ -87,7 +80,7 @@ export class RpcServer {
       const res = errorResponse(e);
       const code = "err" in res ? res.err.code : "store";
       if (code === "store") console.error(`rpc-server: ${"err" in res ? res.err.message : ""}`);
-      return json(res, e instanceof BodyTimeout ? 408 : STATUS[code]);
+      return json(res, e instanceof BodyTimeout ? 408 : RPC_HTTP_STATUS[code]);
     }
   }
 
