@@ -49,9 +49,14 @@ export function entryValues(seqno: bigint, r: SecureLogRow): SqlValue[] {
   ];
 }
 
+const SEVERITY_SET: ReadonlySet<string> = new Set(SEVERITIES);
+
 function severity(v: SqlValue | undefined): Severity {
-  const s = readText(v, "secure_log.severity");
-  if ((SEVERITIES as readonly string[]).includes(s)) return s as Severity;
+  return checkSeverity(readText(v, "secure_log.severity"));
+}
+
+function checkSeverity(s: string): Severity {
+  if (SEVERITY_SET.has(s)) return s as Severity;
   throw new SqliteStoreError(
     "corrupt",
     `secure_log.severity holds ${JSON.stringify(s)}, not one of ${SEVERITIES.join(", ")}`,
@@ -72,6 +77,72 @@ export function entryFrom(c: SqlValue[]): SecureLogRow {
     payload: readBlob(c[9], "secure_log.payload"),
     prevEntryHash: readBlob(c[10], "secure_log.prev_entry_hash"),
     entryHash: readBlob(c[11], "secure_log.entry_hash"),
+  };
+}
+
+// The entry reads (get, range, last) cross the engine boundary packed: each
+// value lifted into this component costs a variant object and its payload, and
+// in StarlingMonkey that was most of a range read's time per row. So a row
+// comes as 3 values instead of 12: seqno; the eight text columns and the three
+// blobs' lengths as one JSON array, which SQLite writes and the native
+// JSON.parse reads back exactly; and the three blobs as one. The array is NULL
+// unless every text column holds text and every blob column a blob, and then
+// (or when the lengths do not add up) the row is read again unpacked
+// (ENTRY_COLUMNS, entryFrom), so a wrong type still fails naming its column.
+// The bytes are the stored bytes: an edited one still shows as a wrong hash.
+const PACKED_TEXT =
+  "stream_id, session_id, boot_id, timestamp, event_type, severity, producer, payload_encoding";
+const TYPES_HOLD = [
+  ...PACKED_TEXT.split(", ").map((c) => `typeof(${c}) = 'text'`),
+  ...["payload", "prev_entry_hash", "entry_hash"].map((c) => `typeof(${c}) = 'blob'`),
+].join(" AND ");
+export const ENTRY_PACKED_COLUMNS =
+  `seqno, CASE WHEN ${TYPES_HOLD} THEN json_array(${PACKED_TEXT}, ` +
+  "length(payload), length(prev_entry_hash), length(entry_hash)) END AS texts, " +
+  "CAST(payload || prev_entry_hash || entry_hash AS BLOB) AS bytes";
+
+type Packed = [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+  number,
+  number,
+];
+
+/**
+ * A row of ENTRY_PACKED_COLUMNS, or undefined when it did not pack (read it
+ * unpacked). Checks seqno and severity as entryFrom does, with its messages.
+ */
+export function entryFromPacked(c: SqlValue[]): SecureLogRow | undefined {
+  const packed = c[1];
+  const bytes = c[2];
+  if (packed?.tag !== "text" || bytes?.tag !== "blob") return undefined;
+  const t = JSON.parse(packed.val) as Packed;
+  const b = bytes.val;
+  const prev = t[8];
+  const hash = prev + t[9];
+  if (b.length !== hash + t[10]) return undefined;
+  const seqno = readU64(c[0], "secure_log.seqno");
+  return {
+    seqno,
+    streamId: t[0],
+    sessionId: t[1],
+    bootId: t[2],
+    timestampRfc3339: t[3],
+    eventType: t[4],
+    severity: checkSeverity(t[5]),
+    producer: t[6],
+    payloadEncoding: t[7],
+    // Copies in this realm, as readBlob's.
+    payload: new Uint8Array(b.subarray(0, prev)),
+    prevEntryHash: new Uint8Array(b.subarray(prev, hash)),
+    entryHash: new Uint8Array(b.subarray(hash)),
   };
 }
 

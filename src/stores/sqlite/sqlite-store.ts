@@ -18,11 +18,12 @@ import type {
 } from "../../core/store";
 import { appendConflict, CONFLICT_PREFIX } from "../append-rule";
 import { Database } from "./database";
-import type { Engine } from "./engine";
+import type { Engine, SqlValue } from "./engine";
 import { SqliteStoreError } from "./errors";
 import { checkSchema, migrate } from "./migrate";
 import {
   entryFrom,
+  entryFromPacked,
   entryValues,
   segmentFrom,
   segmentValues,
@@ -165,14 +166,13 @@ export class SqliteStore implements Store {
   secureLogGet(seqno: bigint): SecureLogRow | undefined {
     const db = this.open();
     const k = key(seqno);
-    const row = k && db.query(SQL.getEntry, [k])[0];
-    return row && entryFrom(row);
+    return k && this.entries(db, SQL.getEntry, [k])[0];
   }
 
   secureLogRange(streamId: string, fromSeqno: bigint, toSeqno: bigint): SecureLogRow[] {
     const db = this.open();
     if (fromSeqno > I64_MAX) return [];
-    return db.query(SQL.range, [text(streamId), int(fromSeqno), upTo(toSeqno)]).map(entryFrom);
+    return this.entries(db, SQL.range, [text(streamId), int(fromSeqno), upTo(toSeqno)]);
   }
 
   secureLogHead(streamId: string): bigint | undefined {
@@ -181,8 +181,26 @@ export class SqliteStore implements Store {
   }
 
   secureLogLast(streamId: string): SecureLogRow | undefined {
-    const row = this.open().query(SQL.last, [text(streamId)])[0];
-    return row && entryFrom(row);
+    return this.entries(this.open(), SQL.last, [text(streamId)])[0];
+  }
+
+  /** The rows of a packed entry statement (rows.ts); a row that does not pack is read unpacked. */
+  private entries(db: Database, sql: string, params: SqlValue[]): SecureLogRow[] {
+    const rows = db.query(sql, params);
+    const out: SecureLogRow[] = [];
+    for (const c of rows) {
+      out.push(entryFromPacked(c) ?? this.unpacked(db, c[0] ?? NULL));
+    }
+    return out;
+  }
+
+  /** One entry read column by column, so a wrong type fails naming its column. */
+  private unpacked(db: Database, seqno: SqlValue): SecureLogRow {
+    const row = db.query(SQL.entryUnpacked, [seqno])[0];
+    if (row === undefined) {
+      throw new SqliteStoreError("corrupt", "secure_log: a row vanished while it was read");
+    }
+    return entryFrom(row);
   }
 
   secureLogSegmentInsert(row: SecureLogSegmentRow, entries: SegmentEntry[]): bigint {

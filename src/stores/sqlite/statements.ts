@@ -4,6 +4,7 @@
 
 import {
   ENTRY_COLUMNS,
+  ENTRY_PACKED_COLUMNS,
   ENTRY_PARAMS,
   SEGMENT_COLUMNS,
   SEGMENT_PARAMS,
@@ -12,7 +13,8 @@ import {
   WITNESS_PARAMS,
 } from "./rows";
 
-const ENTRY_SELECT = `SELECT ${ENTRY_COLUMNS} FROM secure_log`;
+/** Packed (rows.ts says why); `entryUnpacked` reads one row's columns as they are. */
+const ENTRY_SELECT = `SELECT ${ENTRY_PACKED_COLUMNS} FROM secure_log`;
 const SEGMENT_SELECT = `SELECT segment_id, ${SEGMENT_COLUMNS} FROM secure_log_segments`;
 const WITNESS_SELECT = `SELECT id, ${WITNESS_COLUMNS} FROM witness_log`;
 const STREAM_SELECT = `SELECT ${STREAM_COLUMNS} FROM secure_log_streams`;
@@ -30,6 +32,7 @@ export const SQL = {
     "ORDER BY seqno DESC LIMIT 1), zeroblob(32))",
   globalHead: "SELECT max(seqno) FROM secure_log",
   getEntry: `${ENTRY_SELECT} WHERE seqno = ?1`,
+  entryUnpacked: `SELECT ${ENTRY_COLUMNS} FROM secure_log WHERE seqno = ?1`,
   range: `${ENTRY_SELECT} WHERE stream_id = ?1 AND seqno BETWEEN ?2 AND ?3 ORDER BY seqno`,
   head: "SELECT max(seqno) FROM secure_log WHERE stream_id = ?1",
   last: `${ENTRY_SELECT} WHERE stream_id = ?1 ORDER BY seqno DESC LIMIT 1`,
