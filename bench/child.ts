@@ -21,7 +21,13 @@ const mb = (bytes: number) => bytes / (1024 * 1024);
 
 async function main(spec: string, appends: number, dataDir: string): Promise<ChildResult> {
   await mkdir(dataDir, { recursive: true });
-  const options: InstanceOptions = { dataDir, env: keystoreEnv("ed25519") };
+  // A remote stack's server, started by bench/run.ts (SECURE_LOG_RPC_URL and _TOKEN).
+  const rpc: Record<string, string> = {};
+  for (const name of ["SECURE_LOG_RPC_URL", "SECURE_LOG_RPC_TOKEN"]) {
+    const value = process.env[name];
+    if (value !== undefined) rpc[name] = value;
+  }
+  const options: InstanceOptions = { dataDir, env: { ...keystoreEnv("ed25519"), ...rpc } };
   let stack: Stack | undefined;
   if (spec !== "node") {
     // Transpiling (cached by the parent) and reading the JS glue are not cold start.

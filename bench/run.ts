@@ -7,12 +7,15 @@
 // StarlingMonkey (bench/micro/); docs/design/performance.md reads both.
 
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { STACKS } from "../compose/stacks";
+import { RPC_SERVER_STACK } from "../scripts/serve";
 import { prepareStack } from "../scripts/start";
+import { RpcServer } from "../verify/stores";
 import { WasmStack } from "../verify/wasm-stack";
 import type { ChildResult } from "./child";
 import { formatMicro, micro } from "./micro/run";
@@ -23,10 +26,12 @@ import { formatTable, type Row } from "./table";
 const MIN_APPEND_PER_SEC = 200;
 const MIN_VERIFY_PER_SEC = 5000;
 
-/** The log stacks that run on a local data directory (a remote one needs a server). */
-const LOG_STACKS = STACKS.filter(
-  (s) => s.socket === "core" && !s.plugs.includes("store-remote"),
-).map((s) => s.name);
+/** Every log stack; a remote one gets an rpc-server started for its run. */
+const LOG_STACKS = STACKS.filter((s) => s.socket === "core").map((s) => s.name);
+
+/** A stack whose store is an rpc-server's (store-remote), known by its file name. */
+const isRemote = (path: string) =>
+  STACKS.some((s) => s.name === basename(path, ".wasm") && s.plugs.includes("store-remote"));
 
 const USAGE =
   "usage: bench/run.ts [--appends N] [--stack dist/<stack>.wasm] [--profile] | --micro [--rows N]";
@@ -34,13 +39,19 @@ const USAGE =
 const CHILD = join(import.meta.dirname, "child.ts");
 const TSX = join(import.meta.dirname, "..", "node_modules", "tsx", "dist", "cli.mjs");
 
-function runChild(spec: string, appends: number, dataDir: string): Promise<ChildResult> {
+function runChild(
+  spec: string,
+  appends: number,
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ["--expose-gc", TSX, CHILD, spec, String(appends), dataDir],
       {
         stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, ...env },
       },
     );
     let out = "";
@@ -59,7 +70,11 @@ function runChild(spec: string, appends: number, dataDir: string): Promise<Child
 function stackNote(path: string): string {
   const name = basename(path, ".wasm");
   const def = STACKS.find((s) => s.name === name);
-  return def === undefined ? name : `${name}: ${def.description}, every append durable`;
+  if (def === undefined) return name;
+  const where = def.plugs.includes("store-remote")
+    ? "; the rpc-server (secure-log-rpc-server.wasm under jco serve) on a loopback port, its own process"
+    : "";
+  return `${name}: ${def.description}, every append durable${where}`;
 }
 
 export function rows(stack: ChildResult, node: ChildResult): Row[] {
@@ -110,6 +125,21 @@ export function rows(stack: ChildResult, node: ChildResult): Row[] {
   ];
 }
 
+/** The stack's run; a remote stack's against an rpc-server started for it and stopped after. */
+async function benchStack(path: string, appends: number, dataDir: string): Promise<ChildResult> {
+  if (!isRemote(path)) return runChild(path, appends, dataDir);
+  const token = randomBytes(24).toString("hex");
+  const serverDir = join(dataDir, "rpc-server");
+  await mkdir(serverDir, { recursive: true });
+  const server = await RpcServer.start(serverDir, token);
+  try {
+    const env = { SECURE_LOG_RPC_URL: server.url, SECURE_LOG_RPC_TOKEN: token };
+    return await runChild(path, appends, dataDir, env);
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   let appends = 1000;
   let stackPath: string | undefined;
@@ -137,6 +167,7 @@ async function main(argv: string[]): Promise<void> {
     for (const name of LOG_STACKS)
       stackPaths.push(relative(process.cwd(), await prepareStack(name)));
   }
+  if (stackPaths.some(isRemote)) await prepareStack(RPC_SERVER_STACK);
   for (const path of stackPaths) await WasmStack.load(path); // transpile now (cached), so the child times none of it
 
   const work = await mkdtemp(join(tmpdir(), "secure-log-bench-"));
@@ -144,12 +175,13 @@ async function main(argv: string[]): Promise<void> {
     console.log(`bench: ${appends} appends per stack, each stack in its own process`);
     const node = await runChild("node", appends, join(work, "node"));
     for (const [i, path] of stackPaths.entries()) {
-      const stack = await runChild(path, appends, join(work, `stack-${i}`));
+      const stack = await benchStack(path, appends, join(work, `stack-${i}`));
       console.log(`\n${formatTable(path, "node core", rows(stack, node))}`);
       console.log(`${stackNote(path)}; node core: in-process MemoryStore, nothing written.`);
       const slow =
         stack.appendPerSec < MIN_APPEND_PER_SEC || stack.verifyPerSec < MIN_VERIFY_PER_SEC;
-      if (slow || forceProfile) {
+      // The profile measures the local parts; a remote stack's time is the network's.
+      if ((slow && !isRemote(path)) || forceProfile) {
         console.log(
           `\nprofile${slow ? ` (below ${MIN_APPEND_PER_SEC} appends/s or ${MIN_VERIFY_PER_SEC} verified entries/s)` : ""}: the stack's parts measured alone`,
         );

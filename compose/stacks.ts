@@ -57,7 +57,11 @@ export const STACKS: readonly StackDefinition[] = [
     plugs: ["store-sqlite", "sqlite-engine", "encoder"],
     exports: ["wasi:http/incoming-handler@0.2.12"],
   },
-  // Next: logStack("secure-log-remote", ["store-remote", "transport-http"], …).
+  logStack(
+    "secure-log-remote",
+    ["store-remote", "transport-http"],
+    "the log in a secure-log rpc-server's store, over HTTP (SECURE_LOG_RPC_URL), software keys",
+  ),
 ];
 
 /** The stack every command uses when none is named. */

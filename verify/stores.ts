@@ -4,8 +4,15 @@
 // back. The store is read from the stack's parts in compose/stacks.ts, the one
 // place that says what a stack is made of.
 
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { createServer } from "node:net";
 import { basename, join } from "node:path";
 import { STACKS } from "../compose/stacks";
+import { stackPath } from "../scripts/compose";
+import { ROOT } from "../scripts/lib/paths";
+import { LISTENING, RPC_SERVER_STACK } from "../scripts/serve";
 import { flipEntryByte } from "./data-file";
 import { flipPayloadBit } from "./data-sqlite";
 import { GUEST_DATA_DIR } from "./wasi-imports";
@@ -26,6 +33,14 @@ export interface StoreKind {
    * every record well formed; returns what it changed.
    */
   tamperEntry(dataDir: string, entry: StoredEntry): Promise<string>;
+  /**
+   * Variables an instance on `dataDir` needs besides its keystore's (the
+   * remote store: where its server is and the token); may start that server.
+   * `given` is the instance's own environment.
+   */
+  environment?(dataDir: string, given: Record<string, string>): Promise<Record<string, string>>;
+  /** Stops whatever `environment` started. */
+  close?(): Promise<void>;
 }
 
 export const FILE_STORE: StoreKind = {
@@ -42,7 +57,143 @@ export const SQLITE_STORE: StoreKind = {
     flipPayloadBit(join(dataDir, SQLITE_STORE.dataFile), entry.payload),
 };
 
-const KINDS: readonly StoreKind[] = [FILE_STORE, SQLITE_STORE];
+/** A free TCP port on the loopback interface (free when asked; the server binds it next). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** One `npm run serve` of the rpc-server stack (scripts/serve.ts), on a free loopback port. */
+export class RpcServer {
+  private constructor(
+    readonly child: ChildProcess,
+    /** The endpoint, http://127.0.0.1:PORT/rpc. */
+    readonly url: string,
+  ) {}
+
+  /** Serves the database in `dataDir` (secure-log.db) with `token`; resolves once it listens. */
+  static async start(dataDir: string, token: string, timeoutMs = 120_000): Promise<RpcServer> {
+    const env = { ...process.env };
+    for (const name of Object.keys(env)) if (name.startsWith("SECURE_LOG_RPC_")) delete env[name];
+    env["SECURE_LOG_RPC_TOKEN"] = token;
+    const port = await freePort();
+    const args = ["--port", String(port), "--data", dataDir];
+    args.push("--stack", stackPath(RPC_SERVER_STACK));
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
+    child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = new RegExp(`${LISTENING}(\\S+)`).exec(stdout);
+      if (m) return new RpcServer(child, m[1]!);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`the rpc-server exited with ${child.exitCode}: ${stderr}`);
+      }
+      if (Date.now() > deadline) {
+        child.kill("SIGTERM");
+        throw new Error(`the rpc-server did not start within ${timeoutMs} ms: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** SIGTERM to scripts/serve.ts, which stops jco serve's process group; resolves on exit. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+/**
+ * The remote store keeps its data in an rpc-server: one server per data
+ * directory, started the first time an instance is made on it, holding its
+ * database in `<dataDir>/rpc-server/secure-log.db`. A new instance on the same
+ * directory is a new client of the same server. Tampering stops the server
+ * (it keeps the database open, exclusively, in WAL mode), edits the
+ * database's bytes as for the SQLite stack and starts it again, on a new port.
+ */
+export class RemoteStore implements StoreKind {
+  readonly part = "store-remote";
+  /** The file the client's `open` names; the server keeps its own database. */
+  readonly dataFile = "secure-log.db";
+  readonly token = randomBytes(24).toString("hex");
+  private readonly servers = new Map<string, Promise<RpcServer>>();
+  /** Servers that listen; killed synchronously if the process exits without `close`. */
+  private readonly running = new Set<RpcServer>();
+  private readonly onExit = () => {
+    for (const s of this.running) s.child.kill("SIGTERM");
+  };
+
+  /** Where the server of `dataDir` keeps its database. */
+  static serverDir = (dataDir: string) => join(dataDir, "rpc-server");
+
+  /** The server of `dataDir`, started if it is not running. */
+  server(dataDir: string): Promise<RpcServer> {
+    let s = this.servers.get(dataDir);
+    if (s === undefined) {
+      if (this.servers.size === 0) process.once("exit", this.onExit);
+      const dir = RemoteStore.serverDir(dataDir);
+      s = mkdir(dir, { recursive: true })
+        .then(() => RpcServer.start(dir, this.token))
+        .then((server) => (this.running.add(server), server));
+      this.servers.set(dataDir, s);
+    }
+    return s;
+  }
+
+  /** Nothing when the instance names a server itself (SECURE_LOG_RPC_URL). */
+  async environment(
+    dataDir: string,
+    given: Record<string, string>,
+  ): Promise<Record<string, string>> {
+    if (given["SECURE_LOG_RPC_URL"] !== undefined) return {};
+    const server = await this.server(dataDir);
+    return { SECURE_LOG_RPC_URL: server.url, SECURE_LOG_RPC_TOKEN: this.token };
+  }
+
+  async tamperEntry(dataDir: string, entry: StoredEntry): Promise<string> {
+    const running = this.servers.get(dataDir);
+    if (running !== undefined) {
+      this.servers.delete(dataDir);
+      const server = await running;
+      this.running.delete(server);
+      await server.stop();
+    }
+    const dir = RemoteStore.serverDir(dataDir);
+    const detail = await flipPayloadBit(join(dir, this.dataFile), entry.payload);
+    await this.server(dataDir);
+    return `server stopped, rpc-server/${detail}, server restarted`;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.servers.values()];
+    this.servers.clear();
+    process.off("exit", this.onExit);
+    this.running.clear();
+    await Promise.all(all.map((s) => s.then((x) => x.stop()).catch(() => {})));
+  }
+}
+
+/** The remote store of the process's remote stacks (its servers are per data directory). */
+export const REMOTE_STORE = new RemoteStore();
+
+const KINDS: readonly StoreKind[] = [FILE_STORE, SQLITE_STORE, REMOTE_STORE];
 
 /** The guest path `open` gets for a store of this kind. */
 export const storeConfigOf = (kind: StoreKind): string => `${GUEST_DATA_DIR}/${kind.dataFile}`;

@@ -116,7 +116,10 @@ export class WasmStack implements Stack {
 
   /** A new component instance: fresh linear memories, its own preopen and environment. */
   async instantiateExports(options: InstanceOptions): Promise<WasmExports> {
-    const imports = wasiImports(this.transpiled.imports, options);
+    // The remote store adds its server's endpoint and token (and starts the server).
+    const storeEnv = (await this.store.environment?.(options.dataDir, options.env)) ?? {};
+    const env = { ...options.env, ...storeEnv };
+    const imports = wasiImports(this.transpiled.imports, { ...options, env });
     const root = await this.instantiateFn(this.coreModule, imports);
     return {
       log: need(exported(root, "secure-log:log/log", "log"), "secure-log:log/log"),
@@ -135,5 +138,10 @@ export class WasmStack implements Stack {
 
   tamperEntry(dataDir: string, entry: StoredEntry): Promise<string> {
     return this.store.tamperEntry(dataDir, entry);
+  }
+
+  /** Stops what the store started for the instances (the remote store's servers). */
+  async close(): Promise<void> {
+    await this.store.close?.();
   }
 }
