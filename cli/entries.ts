@@ -1,0 +1,221 @@
+// init, append, read, tail, head.
+
+import { readFile } from "node:fs/promises";
+import { ENCODER_CBOR, SEVERITIES, type EntryFields, type Severity } from "../src/core/model";
+import { flag, parseCount, parseU64, positionals } from "./args";
+import type { Command } from "./command";
+import { out } from "./command";
+import { openLog, requireStream } from "./context";
+import { fields, table, toJson, usageError } from "./output";
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function parseSeverity(text: string): Severity {
+  if ((SEVERITIES as readonly string[]).includes(text)) return text as Severity;
+  throw usageError(`unknown severity '${text}'; valid severities: ${SEVERITIES.join(", ")}`);
+}
+
+/** The payload as text when it is printable UTF-8, else hex. */
+function showPayload(payload: Uint8Array): string {
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(payload);
+  // eslint-disable-next-line no-control-regex
+  return /^[^\x00-\x08\x0e-\x1f\ufffd]*$/.test(text)
+    ? text
+    : `hex:${Buffer.from(payload).toString("hex")}`;
+}
+
+function entryJson(seqno: bigint, e: EntryFields) {
+  return { ...e, seqno, payloadText: showPayload(e.payload) };
+}
+
+function entryRow(seqno: bigint, e: EntryFields): string[] {
+  const line = showPayload(e.payload).replace(/\s+/g, " ");
+  return [
+    String(seqno),
+    e.timestampRfc3339,
+    e.streamId,
+    e.severity,
+    e.eventType,
+    e.producer,
+    line.length > 60 ? `${line.slice(0, 59)}…` : line,
+  ];
+}
+
+const ENTRY_HEADERS = ["SEQNO", "TIME", "STREAM", "SEVERITY", "EVENT", "PRODUCER", "PAYLOAD"];
+
+export const init: Command = {
+  name: "init",
+  summary: "create the data directory and open (create) the store in it",
+  usage: "secure-log init [--data DIR] [--stack file|sqlite]",
+  examples: ["secure-log init --data ./audit", "secure-log --stack file init --data ./audit-jsonl"],
+  flags: {},
+  async run(p, g) {
+    positionals(p, []);
+    const { stack } = await openLog(g, true);
+    const file = stack.storeConfig.replace(/^\/data\//, "");
+    if (g.json) out(toJson({ dataDir: g.dataDir, stack: g.stack, dataFile: file }));
+    else out(`initialised ${g.stack} store in ${g.dataDir} (${file})`);
+    return 0;
+  },
+};
+
+export const append: Command = {
+  name: "append",
+  summary: "append one entry to a stream",
+  usage:
+    "secure-log append [PAYLOAD | - | --file F] [--stream S] [--event-type T] [--severity L] [--producer P] [--encoding E]",
+  options: [
+    "PAYLOAD            the payload as text; `-` reads it from stdin",
+    "--file F           read the payload from file F",
+    "--stream S         stream to append to (default: default)",
+    "--event-type T     event type (default: event)",
+    `--severity L       one of ${SEVERITIES.join(", ")} (default: info)`,
+    "--producer P       producer name (default: secure-log-cli)",
+    `--encoding E       payload encoding label (default: ${ENCODER_CBOR})`,
+  ],
+  examples: [
+    `secure-log append '{"user":"alice","action":"login"}' --event-type auth.login`,
+    "echo 'rotated keys' | secure-log append - --stream ops --severity notice",
+    "secure-log append --file report.json --encoding json --stream audit",
+  ],
+  flags: {
+    file: { value: true },
+    stream: { value: true },
+    "event-type": { value: true },
+    severity: { value: true },
+    producer: { value: true },
+    encoding: { value: true },
+  },
+  async run(p, g) {
+    const [arg] = positionals(p, ["PAYLOAD"], 1);
+    const file = flag(p, "file");
+    if ((arg === undefined) === (file === undefined)) {
+      throw usageError("give the payload as an argument, `-` for stdin, or --file F (exactly one)");
+    }
+    const severity = parseSeverity(flag(p, "severity") ?? "info");
+    let payload: Uint8Array;
+    if (file !== undefined) {
+      payload = await readFile(file).then(
+        (b) => new Uint8Array(b),
+        (e: NodeJS.ErrnoException) => {
+          throw usageError(`cannot read --file ${file}: ${e.code ?? e.message}`);
+        },
+      );
+    } else if (arg === "-") payload = await readStdin();
+    else payload = new TextEncoder().encode(arg);
+    const stream = flag(p, "stream") ?? "default";
+    const eventType = flag(p, "event-type") ?? "event";
+    const producer = flag(p, "producer") ?? "secure-log-cli";
+    const encoding = flag(p, "encoding");
+    const { api } = await openLog(g);
+    const r =
+      encoding === undefined
+        ? await api.append(stream, eventType, severity, producer, payload)
+        : await api.appendWithEncoding(stream, eventType, severity, producer, payload, encoding);
+    if (g.json) out(toJson({ stream, ...r }));
+    else
+      out(
+        `appended seqno ${r.seqno} to '${stream}' (${payload.length} B, entry hash ${Buffer.from(r.entryHash).toString("hex")})`,
+      );
+    return 0;
+  },
+};
+
+export const read: Command = {
+  name: "read",
+  summary: "show one entry",
+  usage: "secure-log read SEQNO",
+  examples: ["secure-log read 12", "secure-log read 12 --json | jq -r .payloadText"],
+  flags: {},
+  async run(p, g) {
+    const [s] = positionals(p, ["SEQNO"]);
+    const seqno = parseU64(s, "SEQNO");
+    const { api } = await openLog(g);
+    const e = await api.read(seqno);
+    if (g.json) {
+      out(toJson(entryJson(seqno, e)));
+      return 0;
+    }
+    out(
+      fields([
+        ["seqno", String(seqno)],
+        ["stream", e.streamId],
+        ["time", e.timestampRfc3339],
+        ["event type", e.eventType],
+        ["severity", e.severity],
+        ["producer", e.producer],
+        ["encoding", e.payloadEncoding],
+        ["session", e.sessionId],
+        ["boot", e.bootId],
+        ["prev hash", Buffer.from(e.prevEntryHash).toString("hex")],
+        ["payload", showPayload(e.payload)],
+      ]),
+    );
+    return 0;
+  },
+};
+
+export const tail: Command = {
+  name: "tail",
+  summary: "show the last N entries of a stream",
+  usage: "secure-log tail [-n N] [--stream S]",
+  options: [
+    "-n N               how many entries (default 10)",
+    "--stream S         the stream (default: default)",
+  ],
+  examples: ["secure-log tail", "secure-log tail -n 50 --stream audit --json"],
+  flags: { n: { value: true, short: "n" }, stream: { value: true } },
+  async run(p, g) {
+    positionals(p, []);
+    const n = parseCount(flag(p, "n"), 10, "-n");
+    const stream = flag(p, "stream") ?? "default";
+    const { api } = await openLog(g);
+    await requireStream(api, stream);
+    const head = await api.head(stream);
+    const found: [bigint, EntryFields][] = [];
+    for (let s = head ?? 0n; s >= 1n && found.length < n; s--) {
+      const e = await api.read(s).catch(() => undefined);
+      if (e !== undefined && e.streamId === stream) found.push([s, e]);
+    }
+    found.reverse();
+    if (g.json) out(toJson(found.map(([s, e]) => entryJson(s, e))));
+    else if (found.length === 0) out(`stream '${stream}' has no entries`);
+    else
+      out(
+        table(
+          ENTRY_HEADERS,
+          found.map(([s, e]) => entryRow(s, e)),
+        ),
+      );
+    return 0;
+  },
+};
+
+export const head: Command = {
+  name: "head",
+  summary: "show the newest seqno of a stream (of every stream without --stream)",
+  usage: "secure-log head [--stream S]",
+  examples: ["secure-log head", "secure-log head --stream audit --json"],
+  flags: { stream: { value: true } },
+  async run(p, g) {
+    positionals(p, []);
+    const { api } = await openLog(g);
+    const only = flag(p, "stream");
+    const names = only !== undefined ? [only] : (await api.listStreams()).map((s) => s.name);
+    if (only !== undefined) await requireStream(api, only);
+    const heads = await Promise.all(names.map(async (n) => [n, await api.head(n)] as const));
+    if (g.json) out(toJson(Object.fromEntries(heads.map(([n, h]) => [n, h ?? null]))));
+    else
+      out(
+        table(
+          ["STREAM", "HEAD"],
+          heads.map(([n, h]) => [n, h === undefined ? "-" : String(h)]),
+        ),
+      );
+    return 0;
+  },
+};
