@@ -7,6 +7,7 @@ import {
   bitLength,
   bytesToBigInt,
   encodeRsaPrivateKey,
+  getSmallPrimes,
   modPow,
   rsaKeyFromPrimes,
 } from "../core/signatures/rsa-pss";
@@ -18,22 +19,6 @@ const PUBLIC_EXPONENT = 65537n;
 const MR_ROUNDS = 8;
 /** How far one candidate is walked (in steps of 2) before a fresh one is drawn. */
 const WALK = 1 << 16;
-
-let smallPrimes: number[] | undefined;
-
-/** Odd primes below 2^14, for sieving candidates before any big-number work. */
-function getSmallPrimes(): number[] {
-  if (smallPrimes) return smallPrimes;
-  const limit = 1 << 14;
-  const composite = new Uint8Array(limit);
-  const primes: number[] = [];
-  for (let i = 3; i < limit; i += 2) {
-    if (composite[i]) continue;
-    primes.push(i);
-    for (let j = i * i; j < limit; j += 2 * i) composite[j] = 1;
-  }
-  return (smallPrimes = primes);
-}
 
 /** One Miller-Rabin round for odd `n` = 2^s·d + 1 with base `a`. */
 function millerRabinRound(n: bigint, d: bigint, s: number, a: bigint): boolean {

@@ -411,7 +411,7 @@ export async function rsaPssSign(
 let smallPrimes: number[] | undefined;
 
 /** Odd primes below 2^14 for trial division (computed on first use). */
-function getSmallPrimes(): number[] {
+export function getSmallPrimes(): number[] {
   if (smallPrimes) return smallPrimes;
   const limit = 1 << 14;
   const composite = new Uint8Array(limit);
