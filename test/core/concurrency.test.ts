@@ -183,24 +183,11 @@ describe("retrying a lost race", () => {
   });
 
   it("gives up after 32 conflicts with a storage error saying so", async () => {
-    const memory = new MemoryStore();
-    let attempts = 0;
-    const store = new Proxy(memory, {
-      get(target, name) {
-        if (name === "secureLogInsert") {
-          return () => {
-            attempts++;
-            throw new Error("conflict: seqno 1 is not the next seqno (2)");
-          };
-        }
-        const value: unknown = Reflect.get(target, name);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
+    const { store, attempts } = failingInserts("conflict: seqno 1 is not the next seqno (2)");
     const log = new SecureLog({ store });
     await log.open("mem");
     const err = await failure(() => log.append(STREAM, "ev", "info", "svc", utf8("x")));
-    expect(attempts).toBe(32);
+    expect(attempts.count).toBe(32);
     expect(err).toEqual({
       tag: "storage",
       val:
@@ -210,24 +197,29 @@ describe("retrying a lost race", () => {
   });
 
   it("does not retry any other storage error", async () => {
-    const memory = new MemoryStore();
-    let attempts = 0;
-    const store = new Proxy(memory, {
-      get(target, name) {
-        if (name === "secureLogInsert") {
-          return () => {
-            attempts++;
-            throw new Error("disk full");
-          };
-        }
-        const value: unknown = Reflect.get(target, name);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
+    const { store, attempts } = failingInserts("disk full");
     const log = new SecureLog({ store });
     await log.open("mem");
     const err = await failure(() => log.append(STREAM, "ev", "info", "svc", utf8("x")));
-    expect(attempts).toBe(1);
+    expect(attempts.count).toBe(1);
     expect(err).toEqual({ tag: "storage", val: "insert entry: disk full" });
   });
 });
+
+/** A MemoryStore whose every insert fails with `message`, counting the attempts. */
+function failingInserts(message: string) {
+  const attempts = { count: 0 };
+  const store = new Proxy(new MemoryStore(), {
+    get(target, name) {
+      if (name === "secureLogInsert") {
+        return () => {
+          attempts.count++;
+          throw new Error(message);
+        };
+      }
+      const value: unknown = Reflect.get(target, name);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { store, attempts };
+}
