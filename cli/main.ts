@@ -7,7 +7,9 @@ import { has, parseArgs } from "./args";
 import { out, type Command } from "./command";
 import { DEFAULT_DATA, globalsOf } from "./context";
 import { append, head, init, read, tail } from "./entries";
+import { exportBundle } from "./export";
 import { EXIT, toCliError, usageError } from "./output";
+import { publicKey } from "./public-key";
 import { prove, seal, sign, verifyProof } from "./segments";
 import { streams } from "./streams";
 import { verify } from "./verify";
@@ -25,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   verifyProof,
   sign,
   verify,
+  exportBundle,
+  publicKey,
   witness,
 ];
 

@@ -1,47 +1,50 @@
 // verify: every stream's hash chain over its full range, every sealed
-// segment's inclusion proofs and signature, and the checkpoint chain.
+// segment's inclusion proofs and signature, the checkpoint chain and the
+// anti-rollback head; of the log on a stack, or of an evidence bundle offline.
 
-import { describe } from "../src/core/errors";
-import { verifyInclusionProof } from "../src/core/segments";
-import type { StackApi } from "../verify/stack-api";
-import { flag, positionals } from "./args";
+import type { HeadRecord } from "../src/core/head-file";
+import { NO_SECRET_MESSAGE } from "../src/keystore/config";
+import { flag, has, positionals } from "./args";
 import type { Command } from "./command";
 import { out } from "./command";
-import { NO_SECRET_MESSAGE } from "../src/keystore/config";
-import { hasKeySecret, openLog, requireStream } from "./context";
-import { CliError, EXIT, green, logErrorOf, red, table, toCliError, toJson } from "./output";
+import { hasKeySecret, openLog, requireStream, type Globals } from "./context";
+import { readHeadRecords } from "./head-records";
+import { CliError, EXIT, green, red, table, toJson, usageError } from "./output";
+import { openBundle, type KeyReport } from "./verify-bundle";
+import { progress, verifyStream, type StreamResult, type VerifyTarget } from "./verify-stream";
 
-interface StreamResult {
-  stream: string;
-  entries: number;
-  segments: number;
-  proofs: number;
-  signed: number;
-  checkpoints: number;
-  /** Segments without a signature: the checkpoint chain cannot be checked until they are signed. */
-  unsigned: bigint[];
-  ok: boolean;
-  /** What broke first, naming the seqno or the segment. */
-  failure?: string;
-  brokenSeqno?: bigint;
-  brokenSegment?: bigint;
+interface Verified {
+  results: StreamResult[];
+  /** Bundle mode: the signers' keys and where the bundle came from. */
+  bundle?: { file: string; exportedAt: string; source: string; keys: KeyReport[] };
 }
 
-/** A progress line on stderr, only when it is a terminal. */
-function progress(text: string): void {
-  if (process.stderr.isTTY === true) process.stderr.write(`\r\x1b[K${text}`);
+const headOf = (records: readonly HeadRecord[], stream: string) =>
+  records.find((r) => r.streamId === stream);
+
+/** Streams in order until the first that fails. */
+async function verifyAll(
+  target: VerifyTarget,
+  names: readonly string[],
+  heads: readonly HeadRecord[],
+  before: (stream: string) => Promise<Partial<StreamResult> | undefined> = async () => undefined,
+): Promise<StreamResult[]> {
+  const results: StreamResult[] = [];
+  for (const n of names) {
+    const early = await before(n);
+    const r =
+      early === undefined
+        ? await verifyStream(target, n, headOf(heads, n))
+        : { ...blank(n), ...early, ok: false };
+    results.push(r);
+    if (!r.ok) break;
+  }
+  progress("");
+  return results;
 }
 
-/** A verification failure (chain-broken, inclusion-mismatch) or undefined; anything else is rethrown. */
-function verificationFailure(e: unknown): { text: string; seqno?: bigint } {
-  const le = logErrorOf(e);
-  if (le?.tag === "chain-broken") return { text: describe(le), seqno: le.val.seqno };
-  if (le?.tag === "inclusion-mismatch") return { text: describe(le), seqno: le.val.seqno };
-  throw toCliError(e);
-}
-
-async function verifyStream(api: StackApi, stream: string): Promise<StreamResult> {
-  const r: StreamResult = {
+function blank(stream: string): StreamResult {
+  return {
     stream,
     entries: 0,
     segments: 0,
@@ -51,131 +54,137 @@ async function verifyStream(api: StackApi, stream: string): Promise<StreamResult
     unsigned: [],
     ok: true,
   };
-  const fail = (failure: string, extra: Partial<StreamResult> = {}) =>
-    Object.assign(r, { ok: false, failure }, extra);
-  const head = await api.head(stream);
-  if (head !== undefined) {
-    progress(`verifying '${stream}': hash chain 1–${head}`);
-    try {
-      await api.verifyChain(stream, 1n, head);
-    } catch (e) {
-      const f = verificationFailure(e);
-      return fail(`hash chain: ${f.text}`, { brokenSeqno: f.seqno });
-    }
-  }
-  const segments = await api.listSegments(stream);
-  r.segments = segments.length;
-  for (const seg of segments) {
-    for (let s = seg.seqStart; s <= seg.seqEnd; s++) {
-      progress(`verifying '${stream}': segment ${seg.segmentId}, proof for seqno ${s}`);
-      const entry = await api.read(s).catch(() => undefined);
-      if (entry === undefined || entry.streamId !== stream) continue;
-      r.entries++;
-      try {
-        const proof = await api.buildInclusionProof(s);
-        await verifyInclusionProof(proof, seg.merkleRoot);
-        r.proofs++;
-      } catch (e) {
-        const f = verificationFailure(e);
-        return fail(`segment ${seg.segmentId}: ${f.text}`, {
-          brokenSeqno: s,
-          brokenSegment: seg.segmentId,
-        });
-      }
-    }
-    if (seg.signature === undefined) r.unsigned.push(seg.segmentId);
-    else {
-      try {
-        await api.verifySegmentSignature(seg.segmentId);
-        r.signed++;
-      } catch (e) {
-        const f = verificationFailure(e);
-        return fail(`segment ${seg.segmentId} signature: ${f.text}`, {
-          brokenSegment: seg.segmentId,
-        });
+}
+
+async function verifyLog(g: Globals, only: string | undefined): Promise<Verified> {
+  const { api, stack } = await openLog(g);
+  if (only !== undefined) await requireStream(api, only);
+  const names = only !== undefined ? [only] : (await api.listStreams()).map((s) => s.name);
+  if (!hasKeySecret()) {
+    for (const n of names) {
+      if ((await api.listSegments(n)).some((s) => s.signature !== undefined)) {
+        throw new CliError(
+          `stream '${n}' has signed segments and checking their signatures needs the keystore: ${NO_SECRET_MESSAGE}`,
+          EXIT.store,
+        );
       }
     }
   }
-  // The checkpoint chain checks every segment's signature, so it needs them all signed.
-  if (segments.length > 0 && r.unsigned.length === 0) {
-    progress(`verifying '${stream}': checkpoint chain`);
-    try {
-      r.checkpoints = await api.verifyCheckpointChain(stream);
-    } catch (e) {
-      const f = verificationFailure(e);
-      return fail(`checkpoint chain: ${f.text}`, { brokenSeqno: f.seqno });
-    }
+  const heads = await readHeadRecords(g.dataDir, stack.storeConfig);
+  return { results: await verifyAll(api, names, heads) };
+}
+
+async function verifyBundle(
+  file: string,
+  only: string | undefined,
+  trust: readonly string[],
+): Promise<Verified> {
+  const source = await openBundle(file, trust);
+  const { header, heads } = source.bundle;
+  if (only !== undefined && !header.streams.includes(only)) {
+    throw usageError(
+      `stream '${only}' is not in the bundle; it holds: ${header.streams.join(", ") || "no streams"}`,
+    );
   }
-  if (head !== undefined) {
-    const sealedUpTo = segments.at(-1)?.seqEnd ?? 0n;
-    // Entries after the last seal are covered by the chain only.
-    for (let s = sealedUpTo + 1n; s <= head; s++) {
-      const e = await api.read(s).catch(() => undefined);
-      if (e?.streamId === stream) r.entries++;
-    }
+  const names = only !== undefined ? [only] : header.streams;
+  return {
+    results: await verifyAll(source.target, names, heads, (n) => source.keyFailure(n)),
+    bundle: {
+      file,
+      exportedAt: header.exportedAtRfc3339,
+      source: header.source,
+      keys: source.keys,
+    },
+  };
+}
+
+function printKeys(keys: readonly KeyReport[]): void {
+  if (keys.length === 0) return;
+  const pinned = keys.some((k) => k.trusted !== undefined);
+  out(
+    table(
+      ["KEY", "ALGORITHM", "FINGERPRINT", ...(pinned ? ["TRUSTED"] : [])],
+      keys.map((k) => [
+        k.identity,
+        k.algorithm,
+        k.fingerprint,
+        ...(pinned ? [k.trusted ? green("yes") : red("NO")] : []),
+      ]),
+    ),
+  );
+  if (!pinned) {
+    out(
+      "note: signatures were checked with the bundle's own public keys; pin the signer's with --trust-key (`secure-log public-key` on the signing host prints it)",
+    );
   }
-  return r;
+  out("");
+}
+
+function printResults(v: Verified): void {
+  if (v.bundle !== undefined) {
+    out(
+      `bundle ${v.bundle.file}: exported ${v.bundle.exportedAt} from the ${v.bundle.source} stack`,
+    );
+    printKeys(v.bundle.keys);
+  }
+  out(
+    table(
+      ["STREAM", "ENTRIES", "SEGMENTS", "PROOFS", "SIGNED", "CHECKPOINTS", "HEAD", "RESULT"],
+      v.results.map((r) => [
+        r.stream,
+        String(r.entries),
+        String(r.segments),
+        String(r.proofs),
+        String(r.signed),
+        r.unsigned.length > 0 ? "unsigned" : String(r.checkpoints),
+        r.headSegment === undefined ? "-" : `segment ${r.headSegment}`,
+        r.ok ? green("ok") : red("FAILED"),
+      ]),
+    ),
+  );
+  for (const r of v.results.filter((x) => x.unsigned.length > 0)) {
+    const ids = r.unsigned.join(", ");
+    out(
+      v.bundle === undefined
+        ? `note: '${r.stream}' has unsigned segments (${ids}); its checkpoint chain is checked once they are signed: \`secure-log sign ${r.unsigned[0]}\``
+        : `note: '${r.stream}' has unsigned segments (${ids}): only the hash chain and proofs cover them`,
+    );
+  }
 }
 
 export const verify: Command = {
   name: "verify",
-  summary: "verify hash chains, segment proofs and signatures, and checkpoint chains",
-  usage: "secure-log verify [--stream S]",
-  options: ["--stream S         verify only this stream (default: every stream)"],
+  summary:
+    "verify hash chains, proofs, signatures, checkpoint chains and the rollback head; --bundle: offline",
+  usage: "secure-log verify [--stream S] | secure-log verify --bundle FILE [--trust-key K[,K…]]",
+  options: [
+    "--stream S         verify only this stream (default: every stream)",
+    "--bundle FILE      verify an evidence bundle from `secure-log export` (`-` for stdin),",
+    "                   with no store and no wasm: --data and --stack are not used",
+    "--trust-key K      pin the signers: a fingerprint (sha256:…) or public key (hex) from",
+    "                   `secure-log public-key`; comma-separated for several",
+  ],
   examples: [
     "secure-log verify",
     "secure-log verify --stream audit --json",
     "secure-log verify || alert 'audit log tampered'",
+    "secure-log verify --bundle evidence.jsonl --trust-key sha256:4be1…",
   ],
-  flags: { stream: { value: true } },
+  flags: { stream: { value: true }, bundle: { value: true }, "trust-key": { value: true } },
   async run(p, g) {
     positionals(p, []);
-    const { api } = await openLog(g);
     const only = flag(p, "stream");
-    if (only !== undefined) await requireStream(api, only);
-    const names = only !== undefined ? [only] : (await api.listStreams()).map((s) => s.name);
-    if (!hasKeySecret()) {
-      for (const n of names) {
-        if ((await api.listSegments(n)).some((s) => s.signature !== undefined)) {
-          throw new CliError(
-            `stream '${n}' has signed segments and checking their signatures needs the keystore: ${NO_SECRET_MESSAGE}`,
-            EXIT.store,
-          );
-        }
-      }
+    const file = flag(p, "bundle");
+    const trust = (flag(p, "trust-key") ?? "").split(",").filter((k) => k !== "");
+    if (file === undefined && has(p, "trust-key")) {
+      throw usageError("--trust-key pins the keys of a bundle: give --bundle FILE too");
     }
-    const results: StreamResult[] = [];
-    for (const n of names) {
-      const r = await verifyStream(api, n);
-      results.push(r);
-      if (!r.ok) break;
-    }
-    progress("");
-    const failed = results.find((r) => !r.ok);
-    if (g.json) {
-      out(toJson({ ok: failed === undefined, streams: results }));
-    } else {
-      out(
-        table(
-          ["STREAM", "ENTRIES", "SEGMENTS", "PROOFS", "SIGNED", "CHECKPOINTS", "RESULT"],
-          results.map((r) => [
-            r.stream,
-            String(r.entries),
-            String(r.segments),
-            String(r.proofs),
-            String(r.signed),
-            r.unsigned.length > 0 ? "unsigned" : String(r.checkpoints),
-            r.ok ? green("ok") : red("FAILED"),
-          ]),
-        ),
-      );
-      for (const r of results.filter((x) => x.unsigned.length > 0)) {
-        const ids = r.unsigned.join(", ");
-        out(
-          `note: '${r.stream}' has unsigned segments (${ids}); its checkpoint chain is checked once they are signed: \`secure-log sign ${r.unsigned[0]}\``,
-        );
-      }
-      if (failed === undefined) out(`${green("✓")} ${results.length} stream(s) verified`);
+    const v = file === undefined ? await verifyLog(g, only) : await verifyBundle(file, only, trust);
+    const failed = v.results.find((r) => !r.ok);
+    if (g.json) out(toJson({ ok: failed === undefined, streams: v.results, bundle: v.bundle }));
+    else {
+      printResults(v);
+      if (failed === undefined) out(`${green("✓")} ${v.results.length} stream(s) verified`);
     }
     if (failed !== undefined) {
       const where =

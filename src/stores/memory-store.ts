@@ -198,6 +198,23 @@ export class MemoryStore implements Store {
     return id;
   }
 
+  /**
+   * Inserts a segment under the id it was exported with (an evidence bundle of
+   * some streams has gaps in the ids); the id and its seqnos must be free.
+   */
+  replaySegment(segmentId: bigint, row: SecureLogSegmentRow, entries: SegmentEntry[]): void {
+    if (this.open().segments.has(segmentId)) throw new Error(`duplicate segment id: ${segmentId}`);
+    const next = this.nextSegmentId;
+    this.nextSegmentId = segmentId;
+    try {
+      this.secureLogSegmentInsert(row, entries);
+    } catch (e) {
+      this.nextSegmentId = next;
+      throw e;
+    }
+    this.nextSegmentId = next > segmentId ? next : segmentId + 1n;
+  }
+
   secureLogSegmentGet(segmentId: bigint): SecureLogSegmentRow | undefined {
     const r = this.open().segments.get(segmentId);
     return r && this.segmentOut([segmentId, r]);
