@@ -7,8 +7,9 @@ import { PublicKeyring } from "../src/bundle/keyring";
 import { BundleError, loadBundle, type LoadedBundle } from "../src/bundle/load";
 import { parseHexExact } from "../src/core/hex";
 import { SecureLog } from "../src/core/log";
+import { verifySignature } from "../src/core/signatures/verify";
 import { fingerprint } from "./keys";
-import { CliError, EXIT, usageError } from "./output";
+import { CliError, EXIT, logErrorOf, usageError } from "./output";
 import type { StreamResult, VerifyTarget } from "./verify-stream";
 
 export interface KeyReport {
@@ -50,10 +51,19 @@ async function trustedFingerprints(values: readonly string[]): Promise<Set<strin
   return set;
 }
 
+/** The bundle in FILE (`-`: stdin), ready to verify; `trust` pins its signers' keys. */
 export async function openBundle(file: string, trust: readonly string[]): Promise<BundleSource> {
+  return bundleSource(await readBundleText(file), file, trust);
+}
+
+export async function bundleSource(
+  text: string,
+  file: string,
+  trust: readonly string[],
+): Promise<BundleSource> {
   let bundle: LoadedBundle;
   try {
-    bundle = loadBundle(await readBundleText(file));
+    bundle = loadBundle(text);
   } catch (e) {
     if (!(e instanceof BundleError)) throw e;
     // Rows that cannot coexist were edited; anything else is not a bundle we wrote.
@@ -73,6 +83,15 @@ export async function openBundle(file: string, trust: readonly string[]): Promis
   const pinned = trust.length > 0 ? await trustedFingerprints(trust) : undefined;
   const keys = await Promise.all(
     bundle.keys.map(async (k): Promise<KeyReport> => {
+      // A key that cannot check anything is a broken bundle, named as such up front.
+      await verifySignature(k.algorithm, k.publicKey, new Uint8Array(32), new Uint8Array()).catch(
+        (e: unknown) => {
+          const why = logErrorOf(e)?.val ?? String(e);
+          throw usageError(
+            `bundle ${file}: the public key of '${k.identity}' is unusable: ${String(why)}`,
+          );
+        },
+      );
       const print = await fingerprint(k.publicKey);
       return {
         identity: k.identity,

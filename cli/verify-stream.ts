@@ -158,8 +158,11 @@ async function rollbackFailure(
   try {
     hash = await api.verifySegmentSignature(record.segmentId);
   } catch (e) {
-    if (logErrorOf(e)?.tag === "segment-not-found") return `${where}, which is gone: rolled back`;
-    return `${where}, and it does not verify: ${verificationFailure(e).text}`;
+    const le = logErrorOf(e);
+    if (le?.tag === "segment-not-found") return `${where}, which is gone: rolled back`;
+    // Unsigned now, or signed by a key that does not verify it: rewritten.
+    if (le !== undefined) return `${where}, and it does not verify: ${describe(le)}`;
+    throw toCliError(e);
   }
   if (toHex(hash) !== record.checkpointHashHex.toLowerCase()) {
     return `${where} with checkpoint ${record.checkpointHashHex}, but it recomputes to ${toHex(hash)}: rewritten`;
