@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { PublicKeyring } from "../src/bundle/keyring";
 import { BundleError, loadBundle, type LoadedBundle } from "../src/bundle/load";
+import { describe } from "../src/core/errors";
 import { parseHexExact } from "../src/core/hex";
 import { SecureLog } from "../src/core/log";
 import { verifySignature } from "../src/core/signatures/verify";
