@@ -87,10 +87,9 @@ export async function bundleSource(
       // A key that cannot check anything is a broken bundle, named as such up front.
       await verifySignature(k.algorithm, k.publicKey, new Uint8Array(32), new Uint8Array()).catch(
         (e: unknown) => {
-          const why = logErrorOf(e)?.val ?? String(e);
-          throw usageError(
-            `bundle ${file}: the public key of '${k.identity}' is unusable: ${String(why)}`,
-          );
+          const le = logErrorOf(e);
+          const why = le === undefined ? String(e) : describe(le);
+          throw usageError(`bundle ${file}: the public key of '${k.identity}' is unusable: ${why}`);
         },
       );
       const print = await fingerprint(k.publicKey);
