@@ -1,8 +1,9 @@
 // A full session through the CLI on the SQLite stack: init, appends from
 // stdin, an argument and a file, seal, prove, offline proof check, sign,
-// verify; then one payload byte flipped in the database → verify exits 1.
+// verify, export and offline bundle verification; then one payload byte
+// flipped in the database → verify exits 1 and export refuses.
 
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareStack } from "../../scripts/start";
@@ -13,6 +14,7 @@ import { cli, SEED, tempDir } from "./run";
 let dir: string;
 let cleanup: () => Promise<void>;
 let data: string;
+let bundleFile: string;
 const keyEnv = { SECURE_LOG_KEYSTORE_SEED: SEED };
 const run = (args: string[], options: Parameters<typeof cli>[1] = {}) =>
   cli(["--data", data, ...args], options);
@@ -24,6 +26,7 @@ beforeAll(async () => {
   await prepareStack("secure-log-sqlite");
   ({ dir, cleanup } = await tempDir());
   data = join(dir, "data");
+  bundleFile = join(dir, "evidence.jsonl");
 }, 600_000);
 
 afterAll(() => cleanup());
@@ -97,7 +100,50 @@ describe("secure-log session (sqlite stack)", () => {
   it("verify passes on the intact log", async () => {
     const r = await run(["verify"], { env: keyEnv });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/default\s+3\s+1\s+3\s+1\s+1\s+ok/);
+    // entries, segments, proofs, signed, checkpoints, the head record's segment, result
+    expect(r.stdout).toMatch(/default\s+3\s+1\s+3\s+1\s+1\s+segment 1\s+ok/);
+  });
+
+  it("exports an evidence bundle an auditor verifies offline, pinned to the signer's key", async () => {
+    const noSecret = await run(["export", "-o", bundleFile]);
+    expect(noSecret.code).toBe(3);
+    expect(noSecret.stderr).toMatch(/public keys in the bundle, from the keystore: no key secret/);
+
+    const exp = await run(["export", "-o", bundleFile], { env: keyEnv });
+    expect(exp.code, exp.stderr).toBe(0);
+    expect(exp.stdout).toMatch(
+      /exported 3 entries, 1 segments \(1 signed\), 1 public key\(s\) and 1 head record\(s\) of 1 stream\(s\)/,
+    );
+    const key = await run(["--json", "public-key", "--key", "audit"], { env: keyEnv });
+    expect(key.code, key.stderr).toBe(0);
+    const { fingerprint } = JSON.parse(key.stdout) as { fingerprint: string };
+    expect(fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    // No secret, no data directory: only the bundle and the pinned fingerprint.
+    const offline = ["--data", join(dir, "nowhere"), "verify", "--bundle", bundleFile];
+    const ok = await cli([...offline, "--trust-key", fingerprint]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/audit\s+ed25519\s+sha256:[0-9a-f]{64}\s+yes/);
+    expect(ok.stdout).toMatch(/default\s+3\s+1\s+3\s+1\s+1\s+segment 1\s+ok/);
+    const stranger = await cli([...offline, "--trust-key", `sha256:${"0".repeat(64)}`]);
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toMatch(/first broken segment 1\): .*not among the trusted keys/);
+
+    const lines = (await readFile(bundleFile, "utf8")).split("\n");
+    const tampered = lines.map((l) =>
+      l.includes('"seqno":"2"')
+        ? l.replace(/"payload":"(..)/, (_m, b: string) => `"payload":"${b === "00" ? "01" : "00"}`)
+        : l,
+    );
+    await writeFile(join(dir, "tampered.jsonl"), tampered.join("\n"));
+    const bad = await cli(["verify", "--bundle", join(dir, "tampered.jsonl")]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/first broken seqno 2\): hash chain: chain broken at seqno 2/);
+
+    await writeFile(join(dir, "cut.jsonl"), lines.slice(0, 4).join("\n"));
+    const cut = await cli(["verify", "--bundle", join(dir, "cut.jsonl")]);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/line 4: the bundle has no end line: it was cut off/);
   });
 
   it("verify exits 1 naming the seqno after a payload byte is flipped in the .db", async () => {
@@ -106,5 +152,13 @@ describe("secure-log session (sqlite stack)", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/verification FAILED in stream 'default' \(first broken seqno 1\)/);
     expect(r.stdout).toMatch(/FAILED/);
+  });
+
+  it("after the tamper, export refuses and the earlier bundle still verifies", async () => {
+    const r = await run(["export", "-o", join(dir, "late.jsonl")], { env: keyEnv });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/fails verification at seqno 1; export bundles intact history only/);
+    const earlier = await cli(["verify", "--bundle", bundleFile]);
+    expect(earlier.code, earlier.stderr).toBe(0);
   });
 });
