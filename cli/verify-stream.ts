@@ -40,6 +40,20 @@ export interface StreamResult {
   brokenSegment?: bigint;
 }
 
+/** A stream's result before anything is checked. */
+export function emptyResult(stream: string): StreamResult {
+  return {
+    stream,
+    entries: 0,
+    segments: 0,
+    proofs: 0,
+    signed: 0,
+    checkpoints: 0,
+    unsigned: [],
+    ok: true,
+  };
+}
+
 /** A progress line on stderr, only when it is a terminal. */
 export function progress(text: string): void {
   if (process.stderr.isTTY === true) process.stderr.write(`\r\x1b[K${text}`);
@@ -58,16 +72,7 @@ export async function verifyStream(
   stream: string,
   headRecord?: HeadRecord,
 ): Promise<StreamResult> {
-  const r: StreamResult = {
-    stream,
-    entries: 0,
-    segments: 0,
-    proofs: 0,
-    signed: 0,
-    checkpoints: 0,
-    unsigned: [],
-    ok: true,
-  };
+  const r = emptyResult(stream);
   const fail = (failure: string, extra: Partial<StreamResult> = {}) =>
     Object.assign(r, { ok: false, failure }, extra);
   const head = await api.head(stream);

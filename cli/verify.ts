@@ -11,7 +11,13 @@ import { hasKeySecret, openLog, requireStream, type Globals } from "./context";
 import { readHeadRecords } from "./head-records";
 import { CliError, EXIT, green, red, table, toJson, usageError } from "./output";
 import { openBundle, type KeyReport } from "./verify-bundle";
-import { progress, verifyStream, type StreamResult, type VerifyTarget } from "./verify-stream";
+import {
+  emptyResult,
+  progress,
+  verifyStream,
+  type StreamResult,
+  type VerifyTarget,
+} from "./verify-stream";
 
 interface Verified {
   results: StreamResult[];
@@ -35,25 +41,12 @@ async function verifyAll(
     const r =
       early === undefined
         ? await verifyStream(target, n, headOf(heads, n))
-        : { ...blank(n), ...early, ok: false };
+        : { ...emptyResult(n), ...early, ok: false };
     results.push(r);
     if (!r.ok) break;
   }
   progress("");
   return results;
-}
-
-function blank(stream: string): StreamResult {
-  return {
-    stream,
-    entries: 0,
-    segments: 0,
-    proofs: 0,
-    signed: 0,
-    checkpoints: 0,
-    unsigned: [],
-    ok: true,
-  };
 }
 
 async function verifyLog(g: Globals, only: string | undefined): Promise<Verified> {
