@@ -198,7 +198,17 @@ describe("evidence bundle", () => {
       (ls) =>
         mutate(ls, isSegment(3), (l) => (l["merkle_root"] = flipHex(l["merkle_root"] as string))),
       { stream: "default", brokenSegment: 3n },
-      /segment 3/,
+      /segment 3: its Merkle root or last entry hash was changed/,
+    ],
+    [
+      "a segment's first and last members swapped in its membership list",
+      (ls) =>
+        mutate(ls, isSegment(3), (l) => {
+          const m = l["entries"] as [string, string][];
+          [m[0]![1], m[1]![1]] = [m[1]![1], m[0]![1]];
+        }),
+      { stream: "default", brokenSegment: 3n, brokenSeqno: 4n },
+      /proof of seqno 4: /,
     ],
     [
       "a signature edited",
