@@ -30,10 +30,15 @@ export async function sha256Each(inputs: readonly Uint8Array[]): Promise<Uint8Ar
   return out;
 }
 
-/** H(left || right), the Merkle node rule (FORMAT §4: no domain-separation prefix). */
-export async function sha256Pair(left: Uint8Array, right: Uint8Array): Promise<Uint8Array> {
+/** left || right, the input of a Merkle node (FORMAT §4: no domain-separation prefix). */
+export function pairBytes(left: Uint8Array, right: Uint8Array): Uint8Array {
   const buf = new Uint8Array(left.length + right.length);
   buf.set(left, 0);
   buf.set(right, left.length);
-  return sha256(buf);
+  return buf;
+}
+
+/** H(left || right), the Merkle node rule. */
+export async function sha256Pair(left: Uint8Array, right: Uint8Array): Promise<Uint8Array> {
+  return sha256(pairBytes(left, right));
 }

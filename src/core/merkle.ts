@@ -4,14 +4,15 @@
 // v1 bytes the reference signs; changing them would break every existing root.
 
 import { errors } from "./errors";
-import { sha256Pair } from "./hash";
+import { pairBytes, sha256Each, sha256Pair } from "./hash";
 import { ZERO_HASH, type ProofStep } from "./model";
 
-// One level up: pairs hashed concurrently, an odd last node promoted unchanged.
+// One level up: pairs hashed in one batch (sha256Each: no promise per node),
+// an odd last node promoted unchanged.
 async function parentLevel(level: Uint8Array[]): Promise<Uint8Array[]> {
-  const pairs: Promise<Uint8Array>[] = [];
-  for (let i = 0; i + 1 < level.length; i += 2) pairs.push(sha256Pair(level[i]!, level[i + 1]!));
-  const next = await Promise.all(pairs);
+  const pairs: Uint8Array[] = [];
+  for (let i = 0; i + 1 < level.length; i += 2) pairs.push(pairBytes(level[i]!, level[i + 1]!));
+  const next = await sha256Each(pairs);
   if (level.length % 2 === 1) next.push(level[level.length - 1]!);
   return next;
 }
