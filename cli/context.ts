@@ -1,5 +1,6 @@
 // What every command gets: the global options and, on demand, an opened log
-// instance of the chosen stack on the data directory.
+// instance of the chosen stack on the data directory, under the directory's
+// lock (cli/lock.ts).
 
 import { existsSync } from "node:fs";
 import { access, mkdir } from "node:fs/promises";
@@ -9,9 +10,14 @@ import { stackPath } from "../scripts/compose";
 import type { StackApi } from "../verify/stack-api";
 import { WasmStack } from "../verify/wasm-stack";
 import { flag, has, type Parsed } from "./args";
+import { lockDataDir } from "./lock";
 import { CliError, EXIT, toCliError, usageError } from "./output";
 
-export const STACK_NAMES = { file: "secure-log-file", sqlite: "secure-log-sqlite" } as const;
+export const STACK_NAMES = {
+  file: "secure-log-file",
+  sqlite: "secure-log-sqlite",
+  remote: "secure-log-remote",
+} as const;
 export type StackChoice = keyof typeof STACK_NAMES;
 export const DEFAULT_DATA = "./secure-log-data";
 
@@ -47,20 +53,92 @@ function stackEnv(): Record<string, string> {
 export interface Opened {
   api: StackApi;
   stack: WasmStack;
+  /**
+   * Gives up the data-directory lock; the instance must not be used after.
+   * Commands need not call it: the lock goes when the process exits.
+   */
+  release(): void;
 }
 
-/** The composed stack, built and composed first when dist/ has none yet. */
-async function loadStack(choice: StackChoice): Promise<WasmStack> {
-  const name = STACK_NAMES[choice];
-  // Building pulls in the whole toolchain; load it only when dist/ lacks the stack.
-  const path = existsSync(stackPath(name))
-    ? stackPath(name)
-    : await import("../scripts/start").then((m) => m.prepareStack(name));
-  return WasmStack.load(path);
+export interface OpenOptions {
+  /** Who holds the lock, as shown to a process that waits for it (default: the command line's command). */
+  command?: string;
+  /** Stops waiting for the lock. */
+  signal?: AbortSignal;
 }
 
-/** Opens the log on the data directory; `create` makes the directory first (init). */
-export async function openLog(g: Globals, create = false): Promise<Opened> {
+const loaded = new Map<StackChoice, Promise<WasmStack>>();
+
+/** The composed stack, built and composed first when dist/ has none yet; loaded once per process. */
+function loadStack(choice: StackChoice): Promise<WasmStack> {
+  let stack = loaded.get(choice);
+  if (stack === undefined) {
+    const name = STACK_NAMES[choice];
+    // Building pulls in the whole toolchain; load it only when dist/ lacks the stack.
+    const path = existsSync(stackPath(name))
+      ? Promise.resolve(stackPath(name))
+      : import("../scripts/start").then((m) => m.prepareStack(name));
+    stack = path.then((p) => WasmStack.load(p));
+    stack.catch(() => loaded.delete(choice));
+    loaded.set(choice, stack);
+  }
+  return stack;
+}
+
+const RPC_URL = "SECURE_LOG_RPC_URL";
+const RPC_TOKEN = "SECURE_LOG_RPC_TOKEN";
+const SERVE_HINT = `start one with \`${RPC_TOKEN}=… npm run serve -- --port 8080 --data DIR\``;
+
+/**
+ * The remote stack's server, from the environment. The CLI never starts one
+ * (verify/stores.ts RemoteStore would, for an instance without a URL).
+ */
+function remoteServer(env: Record<string, string>): string {
+  const missing = [RPC_URL, RPC_TOKEN].filter((k) => (env[k] ?? "") === "");
+  if (missing.length > 0) {
+    throw usageError(
+      `--stack remote needs an rpc-server: set ${missing.join(" and ")} ` +
+        `(${RPC_URL}: its endpoint, e.g. http://127.0.0.1:8080/rpc; ${RPC_TOKEN}: its bearer token); ` +
+        SERVE_HINT,
+    );
+  }
+  return env[RPC_URL]!;
+}
+
+/** Why opening the remote store failed, and what to do about it. */
+function remoteOpenError(url: string, err: CliError): CliError {
+  const m = err.message;
+  let hint = "";
+  if (/\bhttp 401\b/.test(m)) {
+    hint = `; the server refused the token: set ${RPC_TOKEN} to the token it was started with`;
+  } else if (/cannot reach|timed out after/.test(m)) {
+    hint = `; is the rpc-server running and ${RPC_URL} right? ${SERVE_HINT}`;
+  }
+  return new CliError(`cannot open the remote store at ${url}: ${m}${hint}`, EXIT.store);
+}
+
+/** The command word of this process's command line, for the lock file. */
+function commandLine(): string {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--stack" || argv[i] === "--data") i++;
+    else if (!argv[i]!.startsWith("-")) return `secure-log ${argv[i]}`;
+  }
+  return "secure-log";
+}
+
+/**
+ * Opens the log on the data directory; `create` makes the directory first
+ * (init). Holds the data directory's lock (cli/lock.ts) from before the
+ * store is opened until `release` or the process's exit.
+ */
+export async function openLog(
+  g: Globals,
+  create = false,
+  options: OpenOptions = {},
+): Promise<Opened> {
+  const env = stackEnv();
+  const url = g.stack === "remote" ? remoteServer(env) : undefined;
   if (create) {
     await mkdir(g.dataDir, { recursive: true });
   } else {
@@ -77,14 +155,25 @@ export async function openLog(g: Globals, create = false): Promise<Opened> {
   } catch (e) {
     throw new CliError(`cannot load the ${g.stack} stack: ${toCliError(e).message}`, EXIT.store);
   }
-  const api = await stack.instantiate({ dataDir: g.dataDir, env: stackEnv() });
+  // With SECURE_LOG_RPC_URL given, the remote store adds nothing to it (RemoteStore.environment).
+  const api = await stack.instantiate({ dataDir: g.dataDir, env });
+  // Locked after instantiating, which is most of a command's start (~0.6 s
+  // on the sqlite stack) but touches no file: componentize-js runs module
+  // top levels at build time and the SQLite engine starts on its first call,
+  // so the first file a component opens is opened by `open`.
+  const lock = await lockDataDir(g.dataDir, {
+    command: options.command ?? commandLine(),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   try {
     await api.open(stack.storeConfig);
   } catch (e) {
+    lock.release();
     const err = toCliError(e);
+    if (url !== undefined) throw remoteOpenError(url, err);
     throw new CliError(`cannot open the store in ${g.dataDir}: ${err.message}`, EXIT.store);
   }
-  return { api, stack };
+  return { api, stack, release: lock.release };
 }
 
 /** Fails with the usage hint when the log has no stream of that name. */

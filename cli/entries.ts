@@ -2,11 +2,13 @@
 
 import { readFile } from "node:fs/promises";
 import { ENCODER_CBOR, SEVERITIES, type EntryFields, type Severity } from "../src/core/model";
-import { flag, parseCount, parseU64, positionals } from "./args";
+import type { StackApi } from "../verify/stack-api";
+import { flag, has, parseCount, parseU64, positionals } from "./args";
 import type { Command } from "./command";
 import { out } from "./command";
 import { openLog, requireStream } from "./context";
-import { fields, table, toJson, usageError } from "./output";
+import { DEFAULT_INTERVAL_MS, follow, FOLLOW_COMMAND, globalHead, stopOnSignal } from "./follow";
+import { bold, fields, table, toJson, usageError } from "./output";
 
 async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -159,39 +161,111 @@ export const read: Command = {
   },
 };
 
+/** The last `n` entries of `stream` up to `head`, oldest first. */
+async function lastEntries(api: StackApi, stream: string, head: bigint | undefined, n: number) {
+  const found: [bigint, EntryFields][] = [];
+  for (let s = head ?? 0n; s >= 1n && found.length < n; s--) {
+    const e = await api.read(s).catch(() => undefined);
+    if (e !== undefined && e.streamId === stream) found.push([s, e]);
+  }
+  return found.reverse();
+}
+
+/**
+ * Prints followed entries one at a time: NDJSON, or rows aligned to the
+ * header and the first rows (a later, wider cell pushes only its own row).
+ */
+function entryPrinter(json: boolean, first: readonly [bigint, EntryFields][]) {
+  if (json) {
+    // toJson's conversions, on one line.
+    return (s: bigint, e: EntryFields) => out(JSON.stringify(JSON.parse(toJson(entryJson(s, e)))));
+  }
+  // Room for 6-digit seqnos, RFC 3339 times with ms and offset, "emergency", "secure-log-cli".
+  const minimum = [6, 29, 8, 9, 12, 14];
+  const rows = [ENTRY_HEADERS, ...first.map(([s, e]) => entryRow(s, e))];
+  const widths = minimum.map((m, i) => Math.max(m, ...rows.map((r) => r[i]!.length)));
+  const line = (r: readonly string[]) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  out(bold(line(ENTRY_HEADERS)));
+  return (s: bigint, e: EntryFields) => out(line(entryRow(s, e)));
+}
+
 export const tail: Command = {
   name: "tail",
-  summary: "show the last N entries of a stream",
-  usage: "secure-log tail [-n N] [--stream S]",
+  summary: "show the last N entries of a stream; -f follows it",
+  usage: "secure-log tail [-n N] [--stream S] [-f [--interval MS]]",
   options: [
-    "-n N               how many entries (default 10)",
+    "-n N               how many entries (default 10; with -f, 0 shows only new ones)",
     "--stream S         the stream (default: default)",
+    "-f, --follow       keep polling and print each new entry in seqno order, until",
+    "                   Ctrl-C (SIGINT) or SIGTERM; with --json, one JSON object per line",
+    `--interval MS      the pause between --follow's polls (default ${DEFAULT_INTERVAL_MS})`,
   ],
-  examples: ["secure-log tail", "secure-log tail -n 50 --stream audit --json"],
-  flags: { n: { value: true, short: "n" }, stream: { value: true } },
+  examples: [
+    "secure-log tail",
+    "secure-log tail -n 50 --stream audit --json",
+    "secure-log tail -f --stream audit",
+    "secure-log --json tail -f -n 0 --interval 250 | jq -r .payloadText",
+  ],
+  flags: {
+    n: { value: true, short: "n" },
+    stream: { value: true },
+    follow: { value: false, short: "f" },
+    interval: { value: true },
+  },
   async run(p, g) {
     positionals(p, []);
-    const n = parseCount(flag(p, "n"), 10, "-n");
+    const following = has(p, "follow");
+    const nText = flag(p, "n");
+    const n = following && nText === "0" ? 0 : parseCount(nText, 10, "-n");
+    const intervalText = flag(p, "interval");
+    if (intervalText !== undefined && !following) throw usageError("--interval needs --follow");
+    const intervalMs = parseCount(intervalText, DEFAULT_INTERVAL_MS, "--interval");
     const stream = flag(p, "stream") ?? "default";
-    const { api } = await openLog(g);
-    await requireStream(api, stream);
-    const head = await api.head(stream);
-    const found: [bigint, EntryFields][] = [];
-    for (let s = head ?? 0n; s >= 1n && found.length < n; s--) {
-      const e = await api.read(s).catch(() => undefined);
-      if (e !== undefined && e.streamId === stream) found.push([s, e]);
+    if (!following) {
+      const { api } = await openLog(g);
+      await requireStream(api, stream);
+      const found = await lastEntries(api, stream, await api.head(stream), n);
+      if (g.json) out(toJson(found.map(([s, e]) => entryJson(s, e))));
+      else if (found.length === 0) out(`stream '${stream}' has no entries`);
+      else
+        out(
+          table(
+            ENTRY_HEADERS,
+            found.map(([s, e]) => entryRow(s, e)),
+          ),
+        );
+      return 0;
     }
-    found.reverse();
-    if (g.json) out(toJson(found.map(([s, e]) => entryJson(s, e))));
-    else if (found.length === 0) out(`stream '${stream}' has no entries`);
-    else
-      out(
-        table(
-          ENTRY_HEADERS,
-          found.map(([s, e]) => entryRow(s, e)),
-        ),
-      );
-    return 0;
+    const stop = stopOnSignal();
+    try {
+      const log = await openLog(g, false, { command: FOLLOW_COMMAND, signal: stop.signal });
+      let after: bigint;
+      let found: [bigint, EntryFields][];
+      try {
+        await requireStream(log.api, stream);
+        // The log's head first: see follow.ts `poll`.
+        const newest = await globalHead(log.api);
+        const head = await log.api.head(stream);
+        found = await lastEntries(log.api, stream, head, n);
+        after = head !== undefined && head > newest ? head : newest;
+      } finally {
+        log.release();
+      }
+      const print = entryPrinter(g.json, found);
+      for (const [s, e] of found) print(s, e);
+      await follow(g, { stream, after, intervalMs, onEntry: print }, stop.signal);
+      return 0;
+    } catch (e) {
+      // Interrupted while opening or reading: a normal end of a follow.
+      if (stop.signal.aborted) return 0;
+      throw e;
+    } finally {
+      stop.done();
+    }
   },
 };
 

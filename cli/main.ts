@@ -34,10 +34,14 @@ export const COMMANDS: readonly Command[] = [
 
 const GLOBAL_HELP = [
   "global options:",
-  "  --stack file|sqlite  which composed stack runs the log (default sqlite; env SECURE_LOG_STACK)",
-  `  --data DIR           the data directory (default ${DEFAULT_DATA}; env SECURE_LOG_DATA)`,
-  "  --json               machine-readable output",
-  "  -h, --help           help for the command",
+  "  --stack file|sqlite|remote  which composed stack runs the log (default sqlite; env SECURE_LOG_STACK);",
+  "                              remote: an rpc-server's store (`npm run serve`), at SECURE_LOG_RPC_URL",
+  "                              with SECURE_LOG_RPC_TOKEN",
+  `  --data DIR                  the data directory (default ${DEFAULT_DATA}; env SECURE_LOG_DATA);`,
+  "                              one command at a time: another waits up to 10 s for its lock",
+  "                              (env SECURE_LOG_LOCK_TIMEOUT_MS)",
+  "  --json                      machine-readable output",
+  "  -h, --help                  help for the command",
 ];
 
 function mainHelp(): string {
@@ -45,7 +49,7 @@ function mainHelp(): string {
   return [
     "secure-log: a tamper-evident audit log (WASI P2 components run through jco)",
     "",
-    "usage: secure-log [--stack file|sqlite] [--data DIR] [--json] COMMAND [ARGS]",
+    "usage: secure-log [--stack file|sqlite|remote] [--data DIR] [--json] COMMAND [ARGS]",
     "",
     "commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
