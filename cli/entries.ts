@@ -52,15 +52,24 @@ const ENTRY_HEADERS = ["SEQNO", "TIME", "STREAM", "SEVERITY", "EVENT", "PRODUCER
 export const init: Command = {
   name: "init",
   summary: "create the data directory and open (create) the store in it",
-  usage: "secure-log init [--data DIR] [--stack file|sqlite]",
-  examples: ["secure-log init --data ./audit", "secure-log --stack file init --data ./audit-jsonl"],
+  usage: "secure-log init [--data DIR] [--stack file|sqlite|remote]",
+  examples: [
+    "secure-log init --data ./audit",
+    "secure-log --stack file init --data ./audit-jsonl",
+    "SECURE_LOG_RPC_URL=http://127.0.0.1:8080/rpc SECURE_LOG_RPC_TOKEN=… secure-log --stack remote init",
+  ],
   flags: {},
   async run(p, g) {
     positionals(p, []);
     const { stack } = await openLog(g, true);
     const file = stack.storeConfig.replace(/^\/data\//, "");
+    // A remote store lives in its server; only the anti-rollback head file is local.
+    const where =
+      g.stack === "remote"
+        ? `at ${process.env["SECURE_LOG_RPC_URL"]} (head file in ${g.dataDir})`
+        : `in ${g.dataDir} (${file})`;
     if (g.json) out(toJson({ dataDir: g.dataDir, stack: g.stack, dataFile: file }));
-    else out(`initialised ${g.stack} store in ${g.dataDir} (${file})`);
+    else out(`initialised ${g.stack} store ${where}`);
     return 0;
   },
 };

@@ -66,7 +66,9 @@ describe("secure-log --stack remote", () => {
   it("runs a session through the server; the data directory keeps only the head file", async () => {
     const init = await remote(["init"]);
     expect(init.code, init.stderr).toBe(0);
-    expect(init.stdout).toMatch(/^initialised remote store in /);
+    expect(init.stdout).toMatch(
+      /^initialised remote store at http:\/\/127\.0\.0\.1:\d+\S* \(head file in /,
+    );
     const a = await remote(["append", "login alice", "--event-type", "auth.login"]);
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/^appended seqno 1 to 'default'/);
