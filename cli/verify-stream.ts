@@ -57,6 +57,13 @@ export function emptyResult(stream: string): StreamResult {
   };
 }
 
+/** "[########------------]  40%": how much of a stream's segments is done. */
+export function bar(done: number, total: number, width = 20): string {
+  const filled = total === 0 ? width : Math.floor((done / total) * width);
+  const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(percent).padStart(3)}%`;
+}
+
 /** A progress line on stderr, only when it is a terminal. */
 export function progress(text: string): void {
   if (process.stderr.isTTY === true) process.stderr.write(`\r\x1b[K${text}`);
@@ -90,9 +97,9 @@ export async function verifyStream(
   }
   const segments = await api.listSegments(stream);
   r.segments = segments.length;
-  for (const seg of segments) {
+  for (const [i, seg] of segments.entries()) {
     progress(
-      `verifying '${stream}': segment ${seg.segmentId} (seqno ${seg.seqStart}–${seg.seqEnd})`,
+      `${bar(i, segments.length)} '${stream}': segment ${seg.segmentId} (seqno ${seg.seqStart}–${seg.seqEnd}), ${i + 1} of ${segments.length}`,
     );
     const members: EntryFields[] = [];
     for (let s = seg.seqStart; s <= seg.seqEnd; s++) {
