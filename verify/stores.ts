@@ -70,6 +70,55 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A running `scripts/serve.ts`, its output so far readable. */
+export interface ServeRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Its exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+}
+
+/** The environment without any SECURE_LOG_RPC_* variable of the caller, plus `extra`. */
+export function serveEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith("SECURE_LOG_RPC_")) delete env[name];
+  return { ...env, ...extra };
+}
+
+/** Starts `scripts/serve.ts ARGS` (`npm run serve`) from the project root. */
+export function spawnServe(args: readonly string[], env: NodeJS.ProcessEnv): ServeRun {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** The server's endpoint once it says it listens; throws if it exits or takes too long (and stops it). */
+export async function waitForListening(run: ServeRun, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = new RegExp(`${LISTENING}(\\S+)`).exec(run.stdout());
+    if (m) return m[1]!;
+    const { child } = run;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the rpc-server exited with ${child.exitCode}: ${run.stderr()}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGTERM");
+      throw new Error(`the rpc-server did not start within ${timeoutMs} ms: ${run.stderr()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** One `npm run serve` of the rpc-server stack (scripts/serve.ts), on a free loopback port. */
 export class RpcServer {
   private constructor(
@@ -80,34 +129,17 @@ export class RpcServer {
 
   /** Serves the database in `dataDir` (secure-log.db) with `token`; resolves once it listens. */
   static async start(dataDir: string, token: string, timeoutMs = 120_000): Promise<RpcServer> {
-    const env = { ...process.env };
-    for (const name of Object.keys(env)) if (name.startsWith("SECURE_LOG_RPC_")) delete env[name];
-    env["SECURE_LOG_RPC_TOKEN"] = token;
     const port = await freePort();
-    const args = ["--port", String(port), "--data", dataDir];
-    args.push("--stack", stackPath(RPC_SERVER_STACK));
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
-    child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = new RegExp(`${LISTENING}(\\S+)`).exec(stdout);
-      if (m) return new RpcServer(child, m[1]!);
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`the rpc-server exited with ${child.exitCode}: ${stderr}`);
-      }
-      if (Date.now() > deadline) {
-        child.kill("SIGTERM");
-        throw new Error(`the rpc-server did not start within ${timeoutMs} ms: ${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const args = [
+      "--port",
+      String(port),
+      "--data",
+      dataDir,
+      "--stack",
+      stackPath(RPC_SERVER_STACK),
+    ];
+    const run = spawnServe(args, serveEnv({ SECURE_LOG_RPC_TOKEN: token }));
+    return new RpcServer(run.child, await waitForListening(run, timeoutMs));
   }
 
   /** SIGTERM to scripts/serve.ts, which stops jco serve's process group; resolves on exit. */

@@ -4,18 +4,17 @@
 // data), a real insert and get, and a server that keeps serving after clients
 // go away mid-request.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stackNamed } from "../../compose/stacks";
 import { buildComponents } from "../../scripts/build";
 import { composeStack } from "../../scripts/compose";
-import { ROOT } from "../../scripts/lib/paths";
-import { LISTENING, RPC_SERVER_STACK } from "../../scripts/serve";
+import { RPC_SERVER_STACK } from "../../scripts/serve";
+import { freePort, serveEnv, spawnServe, waitForListening } from "../../verify/stores";
 
 const TOKEN = "e2e-token-0123456789abcdef";
 const ZERO = "00".repeat(32);
@@ -26,59 +25,6 @@ let workDir: string;
 let stackFile: string;
 let server: ChildProcess | undefined;
 let url: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function runServe(args: string[], env: NodeJS.ProcessEnv): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** The environment without any SECURE_LOG_RPC_* variable of whoever runs the tests. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith("SECURE_LOG_RPC_")) delete env[name];
-  return { ...env, ...extra };
-}
-
-async function waitForListening(run: Run, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const m = new RegExp(`${LISTENING}(\\S+)`).exec(run.stdout());
-    if (m) return m[1]!;
-    if (run.child.exitCode !== null) {
-      throw new Error(`serve exited with ${run.child.exitCode}: ${run.stderr()}`);
-    }
-    if (Date.now() > deadline) throw new Error(`serve did not start: ${run.stderr()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -93,9 +39,9 @@ beforeAll(async () => {
   await buildComponents([def.socket, ...def.plugs]);
   stackFile = (await composeStack(def)).path;
   const port = await freePort();
-  const run = runServe(
+  const run = spawnServe(
     ["--port", String(port), "--data", join(workDir, "data"), "--stack", stackFile],
-    cleanEnv({ SECURE_LOG_RPC_TOKEN: TOKEN, SECURE_LOG_RPC_BODY_TIMEOUT: String(BODY_TIMEOUT) }),
+    serveEnv({ SECURE_LOG_RPC_TOKEN: TOKEN, SECURE_LOG_RPC_BODY_TIMEOUT: String(BODY_TIMEOUT) }),
   );
   server = run.child;
   url = await waitForListening(run, 120_000);
@@ -161,9 +107,9 @@ async function nextRow(payloadHex: string) {
 }
 
 it("refuses to start without a token", async () => {
-  const run = runServe(
+  const run = spawnServe(
     ["--port", "1", "--data", join(workDir, "never"), "--stack", stackFile],
-    cleanEnv({}),
+    serveEnv({}),
   );
   expect(await run.exited).toBe(2);
   expect(run.stderr()).toMatch(/refusing to start: .*SECURE_LOG_RPC_TOKEN/);
