@@ -116,27 +116,25 @@ export async function verifyStream(
     }
     r.proofs += members.length;
     if (seg.signature === undefined) r.unsigned.push(seg.segmentId);
-    else {
-      try {
-        await api.verifySegmentSignature(seg.segmentId);
-        r.signed++;
-      } catch (e) {
-        const f = verificationFailure(e);
-        return fail(`segment ${seg.segmentId} signature: ${f.text}`, {
-          brokenSegment: seg.segmentId,
-        });
-      }
-    }
   }
-  // The checkpoint chain checks every segment's signature, so it needs them all signed.
+  // With every segment signed, the checkpoint chain checks all signatures in
+  // one walk. A segment's own check walks the chain from the first segment,
+  // so those run only when the chain cannot be checked, or to name the
+  // signature that broke it.
   if (segments.length > 0 && r.unsigned.length === 0) {
     progress(`verifying '${stream}': checkpoint chain`);
     try {
       r.checkpoints = await api.verifyCheckpointChain(stream);
+      r.signed = segments.length;
     } catch (e) {
-      const f = verificationFailure(e);
-      return fail(`checkpoint chain: ${f.text}`, { brokenSeqno: f.seqno });
+      const chain = verificationFailure(e);
+      const bad = await signatureFailure(api, segments, r);
+      if (bad !== undefined) return fail(bad.failure, bad);
+      return fail(`checkpoint chain: ${chain.text}`, { brokenSeqno: chain.seqno });
     }
+  } else {
+    const bad = await signatureFailure(api, segments, r);
+    if (bad !== undefined) return fail(bad.failure, bad);
   }
   if (headRecord !== undefined) {
     const broken = await rollbackFailure(api, headRecord, segments.at(-1)?.segmentId ?? 0n);
@@ -152,6 +150,29 @@ export async function verifyStream(
     }
   }
   return r;
+}
+
+/** Checks each signed segment's signature in order, counting them in `r`; the first bad one. */
+async function signatureFailure(
+  api: VerifyTarget,
+  segments: readonly SegmentInfo[],
+  r: StreamResult,
+): Promise<{ failure: string; brokenSegment: bigint } | undefined> {
+  r.signed = 0;
+  for (const seg of segments) {
+    if (seg.signature === undefined) continue;
+    try {
+      await api.verifySegmentSignature(seg.segmentId);
+      r.signed++;
+    } catch (e) {
+      const f = verificationFailure(e);
+      return {
+        failure: `segment ${seg.segmentId} signature: ${f.text}`,
+        brokenSegment: seg.segmentId,
+      };
+    }
+  }
+  return undefined;
 }
 
 /** Why the store cannot prove `seqno` under `root`, or undefined when it can. */
