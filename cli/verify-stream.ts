@@ -257,3 +257,27 @@ async function rollbackFailure(
   }
   return undefined;
 }
+
+const headOf = (records: readonly HeadRecord[], stream: string) =>
+  records.find((r) => r.streamId === stream);
+
+/** Streams in order until the first that fails. */
+export async function verifyAll(
+  target: VerifyTarget,
+  names: readonly string[],
+  heads: readonly HeadRecord[],
+  before: (stream: string) => Promise<Partial<StreamResult> | undefined> = async () => undefined,
+): Promise<StreamResult[]> {
+  const results: StreamResult[] = [];
+  for (const n of names) {
+    const early = await before(n);
+    const r =
+      early === undefined
+        ? await verifyStream(target, n, headOf(heads, n))
+        : { ...emptyResult(n), ...early, ok: false };
+    results.push(r);
+    if (!r.ok) break;
+  }
+  progress("");
+  return results;
+}

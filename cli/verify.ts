@@ -2,7 +2,6 @@
 // segment's inclusion proofs and signature, the checkpoint chain and the
 // anti-rollback head; of the log on a stack, or of an evidence bundle offline.
 
-import type { HeadRecord } from "../src/core/head-file";
 import { NO_SECRET_MESSAGE } from "../src/keystore/config";
 import { flag, has, positionals } from "./args";
 import type { Command } from "./command";
@@ -11,42 +10,12 @@ import { hasKeySecret, openLog, requireStream, type Globals } from "./context";
 import { readHeadRecords } from "./head-records";
 import { CliError, EXIT, green, red, table, toJson, usageError } from "./output";
 import { openBundle, type KeyReport } from "./verify-bundle";
-import {
-  emptyResult,
-  progress,
-  verifyStream,
-  type StreamResult,
-  type VerifyTarget,
-} from "./verify-stream";
+import { verifyAll, type StreamResult } from "./verify-stream";
 
 interface Verified {
   results: StreamResult[];
   /** Bundle mode: the signers' keys and where the bundle came from. */
   bundle?: { file: string; exportedAt: string; source: string; keys: KeyReport[] };
-}
-
-const headOf = (records: readonly HeadRecord[], stream: string) =>
-  records.find((r) => r.streamId === stream);
-
-/** Streams in order until the first that fails. */
-async function verifyAll(
-  target: VerifyTarget,
-  names: readonly string[],
-  heads: readonly HeadRecord[],
-  before: (stream: string) => Promise<Partial<StreamResult> | undefined> = async () => undefined,
-): Promise<StreamResult[]> {
-  const results: StreamResult[] = [];
-  for (const n of names) {
-    const early = await before(n);
-    const r =
-      early === undefined
-        ? await verifyStream(target, n, headOf(heads, n))
-        : { ...emptyResult(n), ...early, ok: false };
-    results.push(r);
-    if (!r.ok) break;
-  }
-  progress("");
-  return results;
 }
 
 async function verifyLog(g: Globals, only: string | undefined): Promise<Verified> {

@@ -13,7 +13,7 @@ import { MemoryStore } from "../../src/stores/memory-store";
 import { fingerprint } from "../../cli/keys";
 import { CliError, EXIT } from "../../cli/output";
 import { bundleSource } from "../../cli/verify-bundle";
-import { verifyStream, type StreamResult } from "../../cli/verify-stream";
+import { verifyAll, type StreamResult } from "../../cli/verify-stream";
 import { NodeSigner } from "../fixtures/node-signer";
 
 type Line = Record<string, unknown>;
@@ -93,17 +93,8 @@ const flipHex = (hex: string) => (hex[0] === "0" ? "1" : "0") + hex.slice(1);
 
 async function verifyText(text: string, trust: string[] = []): Promise<StreamResult[]> {
   const source = await bundleSource(text, "bundle.jsonl", trust);
-  const results: StreamResult[] = [];
-  for (const stream of source.bundle.header.streams) {
-    const early = await source.keyFailure(stream);
-    const head = source.bundle.heads.find((h) => h.streamId === stream);
-    results.push(
-      early === undefined
-        ? await verifyStream(source.target, stream, head)
-        : ({ stream, ok: false, ...early } as StreamResult),
-    );
-  }
-  return results;
+  const { header, heads } = source.bundle;
+  return verifyAll(source.target, header.streams, heads, (n) => source.keyFailure(n));
 }
 
 async function firstFailure(text: string, trust: string[] = []) {
