@@ -11,9 +11,6 @@ export NO_COLOR=1
 unset SECURE_LOG_KEYSTORE_SEED SECURE_LOG_KEYSTORE_KEY_FILE SECURE_LOG_DATA SECURE_LOG_STACK
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > seed.hex
 
-secure_log() {
-  node --import "$root/node_modules/tsx/dist/loader.mjs" "$root/cli/main.ts" "$@"
-}
 # Shows a command line as typed, runs it with `secure-log` as the CLI, shows [exit N] on failure.
 show() {
   echo "\$ $1"
