@@ -22,12 +22,14 @@ export type StackChoice = keyof typeof STACK_NAMES;
 export const DEFAULT_DATA = "./secure-log-data";
 
 export interface Globals {
+  /** The command word ("append"), as a waiting process is shown the lock's holder. */
+  command: string;
   stack: StackChoice;
   dataDir: string;
   json: boolean;
 }
 
-export function globalsOf(p: Parsed): Globals {
+export function globalsOf(command: string, p: Parsed): Globals {
   const stack = flag(p, "stack") ?? process.env["SECURE_LOG_STACK"] ?? "sqlite";
   if (!(stack in STACK_NAMES)) {
     throw usageError(
@@ -35,6 +37,7 @@ export function globalsOf(p: Parsed): Globals {
     );
   }
   return {
+    command,
     stack: stack as StackChoice,
     dataDir: resolve(flag(p, "data") ?? process.env["SECURE_LOG_DATA"] ?? DEFAULT_DATA),
     json: has(p, "json"),
@@ -117,16 +120,6 @@ function remoteOpenError(url: string, err: CliError): CliError {
   return new CliError(`cannot open the remote store at ${url}: ${m}${hint}`, EXIT.store);
 }
 
-/** The command word of this process's command line, for the lock file. */
-function commandLine(): string {
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--stack" || argv[i] === "--data") i++;
-    else if (!argv[i]!.startsWith("-")) return `secure-log ${argv[i]}`;
-  }
-  return "secure-log";
-}
-
 /**
  * Opens the log on the data directory; `create` makes the directory first
  * (init). Holds the data directory's lock (cli/lock.ts) from before the
@@ -162,7 +155,7 @@ export async function openLog(
   // top levels at build time and the SQLite engine starts on its first call,
   // so the first file a component opens is opened by `open`.
   const lock = await lockDataDir(g.dataDir, {
-    command: options.command ?? commandLine(),
+    command: options.command ?? `secure-log ${g.command}`,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {

@@ -119,7 +119,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       out(commandHelp(command));
       return EXIT.ok;
     }
-    return await command.run(parsed, globalsOf(parsed));
+    return await command.run(parsed, globalsOf(command.name, parsed));
   } catch (e) {
     const err = toCliError(e);
     process.stderr.write(`secure-log: ${err.message}\n`);
