@@ -145,17 +145,19 @@ function describeHolder(h: Holder | "unreadable" | undefined): string {
   return `pid ${h.pid}${where} (\`${h.command}\`, since ${h.since})`;
 }
 
-function releaseAll(): void {
-  for (const [path, { token }] of held) {
-    const h = readHolder(path);
-    if (h !== undefined && h !== "unreadable" && h.token === token) {
-      try {
-        unlinkSync(path);
-      } catch {
-        // gone already
-      }
-    }
+/** Removes the lock file if it still holds `token`. */
+function removeIfOurs(path: string, token: string): void {
+  const h = readHolder(path);
+  if (h === undefined || h === "unreadable" || h.token !== token) return;
+  try {
+    unlinkSync(path);
+  } catch {
+    // gone already
   }
+}
+
+function releaseAll(): void {
+  for (const [path, { token }] of held) removeIfOurs(path, token);
   held.clear();
 }
 
@@ -251,8 +253,7 @@ function handle(path: string, token: string): DataLock {
       const mine = held.get(path);
       if (mine === undefined || mine.token !== token || --mine.count > 0) return;
       untrack(path);
-      const h = readHolder(path);
-      if (h !== undefined && h !== "unreadable" && h.token === token) unlinkSync(path);
+      removeIfOurs(path, token);
     },
   };
 }
