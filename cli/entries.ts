@@ -186,8 +186,7 @@ async function lastEntries(api: StackApi, stream: string, head: bigint | undefin
  */
 function entryPrinter(json: boolean, first: readonly [bigint, EntryFields][]) {
   if (json) {
-    // toJson's conversions, on one line.
-    return (s: bigint, e: EntryFields) => out(JSON.stringify(JSON.parse(toJson(entryJson(s, e)))));
+    return (s: bigint, e: EntryFields) => out(toJson(entryJson(s, e), 0));
   }
   // Room for 6-digit seqnos, RFC 3339 times with ms and offset, "emergency", "secure-log-cli".
   const minimum = [6, 29, 8, 9, 12, 14];

@@ -44,8 +44,8 @@ export function fields(pairs: readonly (readonly [string, string])[]): string {
   return pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
 }
 
-/** JSON with bigints as numbers-in-strings-free decimal and bytes as hex. */
-export function toJson(value: unknown): string {
+/** JSON with bigints as numbers-in-strings-free decimal and bytes as hex; `indent` 0 gives one line. */
+export function toJson(value: unknown, indent = 2): string {
   return JSON.stringify(
     value,
     (_k, v: unknown) => {
@@ -53,7 +53,7 @@ export function toJson(value: unknown): string {
       if (v instanceof Uint8Array) return Buffer.from(v).toString("hex");
       return v;
     },
-    2,
+    indent,
   );
 }
 
