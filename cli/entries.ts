@@ -1,6 +1,5 @@
 // init, append, read, tail, head.
 
-import { readFile } from "node:fs/promises";
 import { ENCODER_CBOR, SEVERITIES, type EntryFields, type Severity } from "../src/core/model";
 import type { StackApi } from "../verify/stack-api";
 import { flag, has, parseCount, parseU64, positionals } from "./args";
@@ -8,13 +7,8 @@ import type { Command } from "./command";
 import { out } from "./command";
 import { openLog, requireStream } from "./context";
 import { DEFAULT_INTERVAL_MS, follow, FOLLOW_COMMAND, globalHead, stopOnSignal } from "./follow";
+import { readInput } from "./input";
 import { bold, fields, table, toJson, usageError } from "./output";
-
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return new Uint8Array(Buffer.concat(chunks));
-}
 
 function parseSeverity(text: string): Severity {
   if ((SEVERITIES as readonly string[]).includes(text)) return text as Severity;
@@ -108,16 +102,12 @@ export const append: Command = {
       throw usageError("give the payload as an argument, `-` for stdin, or --file F (exactly one)");
     }
     const severity = parseSeverity(flag(p, "severity") ?? "info");
-    let payload: Uint8Array;
-    if (file !== undefined) {
-      payload = await readFile(file).then(
-        (b) => new Uint8Array(b),
-        (e: NodeJS.ErrnoException) => {
-          throw usageError(`cannot read --file ${file}: ${e.code ?? e.message}`);
-        },
-      );
-    } else if (arg === "-") payload = await readStdin();
-    else payload = new TextEncoder().encode(arg);
+    const payload =
+      file !== undefined
+        ? await readInput(file, `--file ${file}`)
+        : arg === "-"
+          ? await readInput("-")
+          : new TextEncoder().encode(arg);
     const stream = flag(p, "stream") ?? "default";
     const eventType = flag(p, "event-type") ?? "event";
     const producer = flag(p, "producer") ?? "secure-log-cli";

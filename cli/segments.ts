@@ -1,6 +1,5 @@
 // seal, prove, verify-proof (offline), sign.
 
-import { readFile } from "node:fs/promises";
 import { parseHexExact, toHex } from "../src/core/hex";
 import { HASH_LEN, type InclusionProof, type SegmentInfo } from "../src/core/model";
 import { verifyInclusionProof } from "../src/core/segments";
@@ -9,6 +8,7 @@ import { flag, parseU64, positionals } from "./args";
 import type { Command } from "./command";
 import { out } from "./command";
 import { hasKeySecret, openLog, requireStream } from "./context";
+import { readInputText } from "./input";
 import {
   CliError,
   EXIT,
@@ -153,13 +153,7 @@ export const verifyProof: Command = {
       throw usageError("verify-proof needs --root HEX (the segment's Merkle root)");
     const root = parseHexExact(rootText, HASH_LEN);
     if (typeof root === "string") throw usageError(`--root: ${root}`);
-    const text =
-      file === "-"
-        ? await new Response(process.stdin as unknown as ReadableStream).text()
-        : await readFile(file!, "utf8").catch((e: NodeJS.ErrnoException) => {
-            throw usageError(`cannot read ${file}: ${e.code ?? e.message}`);
-          });
-    const proof = parseProof(text);
+    const proof = parseProof(await readInputText(file!));
     try {
       await verifyInclusionProof(proof, root);
     } catch (e) {

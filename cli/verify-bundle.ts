@@ -2,13 +2,13 @@
 // and checked by the same pure core a live log runs (no store, no wasm),
 // with the bundle's public keys, pinned to the auditor's when given.
 
-import { readFile } from "node:fs/promises";
 import { PublicKeyring } from "../src/bundle/keyring";
 import { BundleError, loadBundle, type LoadedBundle } from "../src/bundle/load";
 import { describe } from "../src/core/errors";
 import { parseHexExact } from "../src/core/hex";
 import { SecureLog } from "../src/core/log";
 import { verifySignature } from "../src/core/signatures/verify";
+import { readInputText } from "./input";
 import { fingerprint } from "./keys";
 import { CliError, EXIT, logErrorOf, usageError } from "./output";
 import type { StreamResult, VerifyTarget } from "./verify-stream";
@@ -29,13 +29,6 @@ export interface BundleSource {
   keyFailure(stream: string): Promise<Pick<StreamResult, "failure" | "brokenSegment"> | undefined>;
 }
 
-async function readBundleText(file: string): Promise<string> {
-  if (file === "-") return new Response(process.stdin as unknown as ReadableStream).text();
-  return readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => {
-    throw usageError(`cannot read bundle ${file}: ${e.code ?? e.message}`);
-  });
-}
-
 /** --trust-key values: fingerprints ("sha256:" + 64 hex) or whole public keys in hex. */
 async function trustedFingerprints(values: readonly string[]): Promise<Set<string>> {
   const set = new Set<string>();
@@ -54,7 +47,7 @@ async function trustedFingerprints(values: readonly string[]): Promise<Set<strin
 
 /** The bundle in FILE (`-`: stdin), ready to verify; `trust` pins its signers' keys. */
 export async function openBundle(file: string, trust: readonly string[]): Promise<BundleSource> {
-  return bundleSource(await readBundleText(file), file, trust);
+  return bundleSource(await readInputText(file, `bundle ${file}`), file, trust);
 }
 
 export async function bundleSource(

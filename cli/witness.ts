@@ -3,7 +3,6 @@
 // checkpoint hash that verify-segment-signature recomputes and checks.
 // witness verify: compares a reference submission with the local chain.
 
-import { readFile } from "node:fs/promises";
 import { toHex } from "../src/core/hex";
 import {
   compareCheckpointHex,
@@ -17,15 +16,11 @@ import type { Command } from "./command";
 import { out } from "./command";
 import { hasKeySecret, openLog, requireStream } from "./context";
 import type { Globals } from "./context";
+import { readInputText } from "./input";
 import { CliError, EXIT, red, toJson, usageError } from "./output";
 
 async function readSubmission(file: string): Promise<WitnessSubmission> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw usageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
+  const text = await readInputText(file);
   try {
     return parseSubmission(text.trim());
   } catch (e) {
